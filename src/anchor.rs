@@ -1,0 +1,372 @@
+//! Anchors: the `<!-- SECTION:NAME -->` … `<!-- /SECTION:NAME -->` regions that a phase may
+//! write into. This module only reads: it finds every anchor of a text, with byte offsets, and
+//! reports malformed ones with a line and column. Writing bodies is `fill`'s job.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The line comment prefixes a marker may stand behind.
+pub const PREFIXES: [&str; 4] = ["#", "//", "--", ";"];
+
+/// A whole marker line, minus its line terminator.
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?P<indent>[ \t]*)(?:(?P<prefix>#|//|--|;)[ \t]*)?<!--[ \t]*(?P<slash>/?)SECTION:(?P<name>[A-Za-z0-9_]+)(?P<trailer>(?:[ \t]+[a-z0-9]+=[^ \t>]*)*)[ \t]*-->[ \t]*$",
+    )
+    .expect("marker regex is valid")
+});
+
+/// The stamp a fill leaves on its end marker: which phase wrote it and a checksum of its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// The phase id, e.g. `d`.
+    pub phase: String,
+    /// The first 16 hex digits of the SHA-256 of the body (line endings folded to LF).
+    pub sum: String,
+}
+
+/// One marker line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerLine {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column of `<!--`.
+    pub col: usize,
+    /// Byte range of the whole line, terminator included.
+    pub span: Range<usize>,
+    /// Byte range, within the line, of the trailer (` phase=d sha256=…`), possibly empty.
+    pub trailer: Range<usize>,
+    /// The comment prefix (`#`, `//`, …), if any.
+    pub prefix: Option<String>,
+    /// Leading whitespace of the line.
+    pub indent: String,
+}
+
+/// An anchor found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The anchor's name (`STRUCTURE`, `LOGIC`, …).
+    pub name: String,
+    /// The begin marker.
+    pub begin: MarkerLine,
+    /// The end marker; `None` for an open anchor, which its first fill closes.
+    pub end: Option<MarkerLine>,
+    /// The stamp on the end marker, if a fill left one.
+    pub stamp: Option<Stamp>,
+}
+
+impl Anchor {
+    /// Byte range of the body: between the begin line and the end line (empty when open).
+    pub fn body(&self) -> Range<usize> {
+        match &self.end {
+            Some(end) => self.begin.span.end..end.span.start,
+            None => self.begin.span.end..self.begin.span.end,
+        }
+    }
+}
+
+/// What is wrong with a malformed anchor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnchorErrorKind {
+    #[error("anchor `{name}` appears twice in this file (first at line {first})")]
+    Duplicate { name: String, first: usize },
+    #[error("end marker `/SECTION:{name}` has no begin marker")]
+    EndWithoutBegin { name: String },
+    #[error("anchor `{inner}` is nested inside anchor `{outer}` (begun at line {outer_line})")]
+    Nested {
+        outer: String,
+        outer_line: usize,
+        inner: String,
+    },
+    #[error("end marker `/SECTION:{found}` closes anchor `{expected}` (begun at line {begin_line})")]
+    Mismatched {
+        expected: String,
+        found: String,
+        begin_line: usize,
+    },
+    #[error("end marker of `{name}` is behind `{end}` but its begin marker is behind `{begin}`")]
+    PrefixMismatch {
+        name: String,
+        begin: String,
+        end: String,
+    },
+    #[error("unexpected `{text}` on the begin marker of `{name}`")]
+    BeginTrailer { name: String, text: String },
+    #[error("unreadable stamp `{text}` on the end marker of `{name}`")]
+    BadStamp { name: String, text: String },
+}
+
+impl AnchorErrorKind {
+    /// What the user can do about it.
+    pub fn help(&self) -> String {
+        match self {
+            Self::Duplicate { name, .. } => {
+                format!("give each anchor a unique name, or remove the second `SECTION:{name}`")
+            }
+            Self::EndWithoutBegin { name } => {
+                format!("add `<!-- SECTION:{name} -->` above it, or remove the stray end marker")
+            }
+            Self::Nested { outer, .. } => {
+                format!("close `{outer}` with `<!-- /SECTION:{outer} -->` before opening another anchor")
+            }
+            Self::Mismatched { expected, .. } => {
+                format!("the end marker must repeat the begin marker's name: `<!-- /SECTION:{expected} -->`")
+            }
+            Self::PrefixMismatch { begin, .. } => {
+                format!("write the end marker behind the same comment prefix as its begin marker: `{begin}`")
+            }
+            Self::BeginTrailer { .. } => "only an end marker carries a stamp; remove the extra text".into(),
+            Self::BadStamp { .. } => {
+                "a stamp reads `phase=ID sha256=HEX16`; remove it to let hivegen write it again".into()
+            }
+        }
+    }
+}
+
+/// A malformed anchor: what and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}")]
+pub struct AnchorError {
+    /// What is wrong.
+    pub kind: AnchorErrorKind,
+    /// 1-based line of the offending marker.
+    pub line: usize,
+    /// 1-based column of the offending marker's `<!--`.
+    pub col: usize,
+}
+
+struct Raw {
+    marker: MarkerLine,
+    name: String,
+    is_end: bool,
+    trailer: String,
+}
+
+/// Finds every marker line of `text` (which must not start with a BOM: strip it first).
+fn markers(text: &str) -> Vec<Raw> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut line_no = 0;
+    let bytes = text.as_bytes();
+    while start < bytes.len() {
+        line_no += 1;
+        let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
+        let end = nl.map_or(bytes.len(), |i| i + 1);
+        let content_end = nl.map_or(bytes.len(), |i| if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i });
+        let line = &text[start..content_end];
+        if line.contains("SECTION:") {
+            if let Some(c) = MARKER.captures(line) {
+                let whole = c.get(0).expect("group 0");
+                let trailer = c.name("trailer").expect("trailer group");
+                let open = line.find("<!--").unwrap_or(0);
+                out.push(Raw {
+                    marker: MarkerLine {
+                        line: line_no,
+                        col: line[..open].chars().count() + 1,
+                        span: start..end,
+                        trailer: trailer.range(),
+                        prefix: c.name("prefix").map(|p| p.as_str().to_string()),
+                        indent: c.name("indent").map_or("", |m| m.as_str()).to_string(),
+                    },
+                    name: c["name"].to_string(),
+                    is_end: !c["slash"].is_empty(),
+                    trailer: trailer.as_str().trim().to_string(),
+                });
+                debug_assert_eq!(whole.end(), line.len());
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+fn parse_stamp(name: &str, trailer: &str, at: &MarkerLine) -> Result<Option<Stamp>, AnchorError> {
+    if trailer.is_empty() {
+        return Ok(None);
+    }
+    let bad = || AnchorError {
+        kind: AnchorErrorKind::BadStamp {
+            name: name.to_string(),
+            text: trailer.to_string(),
+        },
+        line: at.line,
+        col: at.col,
+    };
+    let mut phase = None;
+    let mut sum = None;
+    for part in trailer.split_whitespace() {
+        match part.split_once('=') {
+            Some(("phase", v)) if !v.is_empty() && phase.is_none() => phase = Some(v.to_string()),
+            Some(("sha256", v)) if v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()) && sum.is_none() => {
+                sum = Some(v.to_ascii_lowercase())
+            }
+            _ => return Err(bad()),
+        }
+    }
+    match (phase, sum) {
+        (Some(phase), Some(sum)) => Ok(Some(Stamp { phase, sum })),
+        _ => Err(bad()),
+    }
+}
+
+fn prefix_text(p: &Option<String>) -> String {
+    p.clone().unwrap_or_else(|| "no prefix".to_string())
+}
+
+/// Parses every anchor of `text`, in order. `text` must not start with a BOM.
+pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
+    let raws = markers(text);
+    let mut anchors: Vec<Anchor> = Vec::new();
+    let mut i = 0;
+    while i < raws.len() {
+        let r = &raws[i];
+        let err = |kind| AnchorError {
+            kind,
+            line: r.marker.line,
+            col: r.marker.col,
+        };
+        if r.is_end {
+            return Err(err(AnchorErrorKind::EndWithoutBegin { name: r.name.clone() }));
+        }
+        if !r.trailer.is_empty() {
+            return Err(err(AnchorErrorKind::BeginTrailer {
+                name: r.name.clone(),
+                text: r.trailer.clone(),
+            }));
+        }
+        if let Some(first) = anchors.iter().find(|a| a.name == r.name) {
+            return Err(err(AnchorErrorKind::Duplicate {
+                name: r.name.clone(),
+                first: first.begin.line,
+            }));
+        }
+        match raws.get(i + 1) {
+            Some(next) if next.is_end => {
+                let at = |kind| AnchorError {
+                    kind,
+                    line: next.marker.line,
+                    col: next.marker.col,
+                };
+                if next.name != r.name {
+                    return Err(at(AnchorErrorKind::Mismatched {
+                        expected: r.name.clone(),
+                        found: next.name.clone(),
+                        begin_line: r.marker.line,
+                    }));
+                }
+                if next.marker.prefix != r.marker.prefix {
+                    return Err(at(AnchorErrorKind::PrefixMismatch {
+                        name: r.name.clone(),
+                        begin: prefix_text(&r.marker.prefix),
+                        end: prefix_text(&next.marker.prefix),
+                    }));
+                }
+                let stamp = parse_stamp(&r.name, &next.trailer, &next.marker)?;
+                anchors.push(Anchor {
+                    name: r.name.clone(),
+                    begin: r.marker.clone(),
+                    end: Some(next.marker.clone()),
+                    stamp,
+                });
+                i += 2;
+            }
+            next => {
+                // No end right after: an open anchor, unless its end comes later (then the
+                // marker in between is nested inside it).
+                if let Some(next) = next {
+                    if raws[i + 1..].iter().any(|m| m.is_end && m.name == r.name) {
+                        return Err(AnchorError {
+                            kind: AnchorErrorKind::Nested {
+                                outer: r.name.clone(),
+                                outer_line: r.marker.line,
+                                inner: next.name.clone(),
+                            },
+                            line: next.marker.line,
+                            col: next.marker.col,
+                        });
+                    }
+                }
+                anchors.push(Anchor {
+                    name: r.name.clone(),
+                    begin: r.marker.clone(),
+                    end: None,
+                    stamp: None,
+                });
+                i += 1;
+            }
+        }
+    }
+    Ok(anchors)
+}
+
+/// Splits a leading UTF-8 byte order mark off `text`.
+pub fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_closed_and_open_anchors() {
+        let text = "a\n# <!-- SECTION:ONE -->\nbody\n# <!-- /SECTION:ONE -->\n  // <!-- SECTION:TWO -->\n";
+        let anchors = parse(text).unwrap();
+        assert_eq!(anchors.len(), 2);
+        assert_eq!(&text[anchors[0].body()], "body\n");
+        assert!(anchors[1].end.is_none());
+        assert_eq!(anchors[1].begin.indent, "  ");
+        assert_eq!(anchors[1].begin.prefix.as_deref(), Some("//"));
+    }
+
+    #[test]
+    fn reads_a_stamp() {
+        let text = "<!-- SECTION:A -->\nx\n<!-- /SECTION:A phase=d sha256=0123456789abcdef -->";
+        let a = &parse(text).unwrap()[0];
+        assert_eq!(
+            a.stamp,
+            Some(Stamp {
+                phase: "d".into(),
+                sum: "0123456789abcdef".into()
+            })
+        );
+    }
+
+    #[test]
+    fn marker_inside_code_is_not_a_marker() {
+        assert!(parse("x = '<!-- SECTION:A -->'\n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_cases() {
+        let kind = |t: &str| parse(t).unwrap_err().kind;
+        assert!(matches!(kind("<!-- /SECTION:A -->\n"), AnchorErrorKind::EndWithoutBegin { .. }));
+        assert!(matches!(
+            kind("<!-- SECTION:A -->\n<!-- /SECTION:A -->\n<!-- SECTION:A -->\n<!-- /SECTION:A -->\n"),
+            AnchorErrorKind::Duplicate { .. }
+        ));
+        assert!(matches!(
+            kind("<!-- SECTION:A -->\n<!-- SECTION:B -->\n<!-- /SECTION:B -->\n<!-- /SECTION:A -->\n"),
+            AnchorErrorKind::Nested { .. }
+        ));
+        assert!(matches!(
+            kind("<!-- SECTION:A -->\n<!-- /SECTION:B -->\n"),
+            AnchorErrorKind::Mismatched { .. }
+        ));
+        assert!(matches!(
+            kind("# <!-- SECTION:A -->\n// <!-- /SECTION:A -->\n"),
+            AnchorErrorKind::PrefixMismatch { .. }
+        ));
+        let e = parse("ok\n\n  <!-- /SECTION:Z -->\n").unwrap_err();
+        assert_eq!((e.line, e.col), (3, 3));
+    }
+}

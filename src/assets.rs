@@ -1,0 +1,183 @@
+//! Where specs, templates and the domain model come from: embedded in the binary, or a folder
+//! given with `--specs`/`--templates`/`--domain`, or a repository-local `.hivegen/`.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use crate::diag::Diagnostic;
+
+static SPECS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/phase_specs");
+static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static DOMAIN: &str = include_str!("../domain/hivesync.yaml");
+
+/// A folder of text files: embedded or on disk.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Compiled into the binary; `label` is the folder's name in hivegen's own source tree.
+    Embedded {
+        /// The embedded tree.
+        dir: &'static Dir<'static>,
+        /// How errors name it: `templates`, `phase_specs`.
+        label: &'static str,
+    },
+    /// A folder on disk.
+    Disk(PathBuf),
+}
+
+impl Source {
+    /// How a file of this source is named in messages.
+    pub fn display(&self, rel: &str) -> String {
+        match self {
+            Source::Embedded { label, .. } => format!("{label}/{rel}"),
+            Source::Disk(root) => root.join(rel).display().to_string(),
+        }
+    }
+
+    /// Every file under `prefix` (a folder, relative), as (path relative to `prefix`, text).
+    pub fn files_under(&self, prefix: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+        let mut out = Vec::new();
+        match self {
+            Source::Embedded { dir, .. } => {
+                let sub = if prefix.is_empty() { Some(*dir) } else { dir.get_dir(prefix) };
+                if let Some(sub) = sub {
+                    collect_embedded(sub, prefix, &mut out);
+                }
+            }
+            Source::Disk(root) => {
+                let base = root.join(prefix);
+                if base.is_dir() {
+                    for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+                        let entry = entry.map_err(|e| {
+                            Diagnostic::error("io", format!("cannot read {}: {e}", base.display()))
+                        })?;
+                        if !entry.file_type().is_file() {
+                            continue;
+                        }
+                        let rel = entry
+                            .path()
+                            .strip_prefix(&base)
+                            .expect("walkdir stays under its root")
+                            .to_string_lossy()
+                            .replace('\\', "/");
+                        out.push((rel, read_text(entry.path())?));
+                    }
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+fn collect_embedded(dir: &Dir<'static>, prefix: &str, out: &mut Vec<(String, String)>) {
+    for file in dir.files() {
+        let full = file.path().to_string_lossy().replace('\\', "/");
+        let rel = full
+            .strip_prefix(prefix)
+            .map(|r| r.trim_start_matches('/').to_string())
+            .unwrap_or(full.clone());
+        out.push((rel, file.contents_utf8().unwrap_or_default().to_string()));
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, prefix, out);
+    }
+}
+
+/// Reads a UTF-8 text file, with a clear error.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error("io", format!("{} is not UTF-8 text", path.display()))
+            .help(format!("invalid byte at offset {}", e.utf8_error().valid_up_to()))
+    })
+}
+
+/// The specs, templates and domain model of a run.
+#[derive(Debug, Clone)]
+pub struct Assets {
+    /// Phase specs (`*.yaml` at the top of the folder).
+    pub specs: Source,
+    /// Templates, one folder per phase (`phase_d/…`).
+    pub templates: Source,
+    /// The domain model: (name for messages, text).
+    pub domain: (String, String),
+}
+
+/// Where the user asked assets to come from.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--specs DIR`.
+    pub specs: Option<PathBuf>,
+    /// `--templates DIR`.
+    pub templates: Option<PathBuf>,
+    /// `--domain FILE`.
+    pub domain: Option<PathBuf>,
+}
+
+impl Assets {
+    /// Resolves each asset: the command line first, then `<repo>/.hivegen/`, then embedded.
+    pub fn resolve(overrides: &Overrides, repo: &Path) -> Result<Self, Diagnostic> {
+        let local = repo.join(".hivegen");
+        let pick = |flag: &Option<PathBuf>, local_name: &str| -> Result<Option<PathBuf>, Diagnostic> {
+            match flag {
+                Some(p) if !p.exists() => Err(Diagnostic::error(
+                    "usage",
+                    format!("{} does not exist", p.display()),
+                )),
+                Some(p) => Ok(Some(p.clone())),
+                None => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
+            }
+        };
+        let specs = match pick(&overrides.specs, "specs")? {
+            Some(p) => Source::Disk(p),
+            None => Source::Embedded {
+                dir: &SPECS,
+                label: "phase_specs",
+            },
+        };
+        let templates = match pick(&overrides.templates, "templates")? {
+            Some(p) => Source::Disk(p),
+            None => Source::Embedded {
+                dir: &TEMPLATES,
+                label: "templates",
+            },
+        };
+        let domain = match pick(&overrides.domain, "domain.yaml")? {
+            Some(p) => (p.display().to_string(), read_text(&p)?),
+            None => ("domain/hivesync.yaml".to_string(), DOMAIN.to_string()),
+        };
+        Ok(Self {
+            specs,
+            templates,
+            domain,
+        })
+    }
+
+    /// The embedded defaults.
+    pub fn embedded() -> Self {
+        Self {
+            specs: Source::Embedded {
+                dir: &SPECS,
+                label: "phase_specs",
+            },
+            templates: Source::Embedded {
+                dir: &TEMPLATES,
+                label: "templates",
+            },
+            domain: ("domain/hivesync.yaml".to_string(), DOMAIN.to_string()),
+        }
+    }
+
+    /// Every spec as (name for messages, text).
+    pub fn spec_sources(&self) -> Result<Vec<(String, String)>, Diagnostic> {
+        Ok(self
+            .specs
+            .files_under("")?
+            .into_iter()
+            .filter(|(rel, _)| !rel.contains('/') && (rel.ends_with(".yaml") || rel.ends_with(".yml")))
+            .map(|(rel, text)| (self.specs.display(&rel), text))
+            .collect())
+    }
+}

@@ -1,0 +1,122 @@
+//! The command line: clap's structs, turned into a plain [`Config`] at once. Nothing else in
+//! hivegen imports clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::assets::Overrides;
+use crate::config::{Config, Mode, Task, Verbosity};
+
+/// Turns a HiveSync phase document into a program: fill its anchors, refuse forbidden edits,
+/// verify phase boundaries in CI.
+#[derive(Debug, Parser)]
+#[command(name = "hivegen", version, about, max_term_width = 100)]
+#[command(after_help = "Examples:\n  hivegen phase c --repo demo\n  hivegen phase d --repo demo\n  hivegen phase d --diff\n  hivegen verify --base origin/main --format github")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// The HiveSync repository to work on.
+    #[arg(long, short = 'C', global = true, value_name = "DIR", default_value = ".")]
+    repo: PathBuf,
+    /// Read phase specs from DIR instead of the embedded ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    specs: Option<PathBuf>,
+    /// Read templates from DIR (one folder per phase, e.g. DIR/phase_d/…) instead of the embedded ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Read the domain model from FILE instead of the embedded one.
+    #[arg(long, global = true, value_name = "FILE")]
+    domain: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print each file considered and each decision.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a phase: `c` lays the scaffold, `d` fills its anchors.
+    #[command(after_help = "Examples:\n  hivegen phase c --repo demo     # scaffold into a new folder\n  hivegen phase d --repo demo     # fill the Phase D anchors\n  hivegen phase d --diff          # preview, write nothing\n  hivegen phase d --check         # exit 1 if anything would change")]
+    Phase {
+        /// The phase id (`c`, `d`).
+        id: String,
+        /// Overwrite fills that were edited by hand.
+        #[arg(long)]
+        force: bool,
+        /// Print the plan as a unified diff; write nothing.
+        #[arg(long, conflicts_with = "check")]
+        diff: bool,
+        /// Write nothing; list what would change; exit 1 if anything would.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Inspect the phase specs.
+    #[command(after_help = "Examples:\n  hivegen spec list\n  hivegen spec show d")]
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SpecCommand {
+    /// List the phases hivegen knows.
+    List,
+    /// Print one phase spec in full.
+    Show {
+        /// The phase id.
+        id: String,
+    },
+}
+
+/// Output formats shared by listing commands.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// For people.
+    Human,
+    /// For programs.
+    Json,
+}
+
+impl Cli {
+    /// The validated configuration of this run.
+    pub fn into_config(self) -> Config {
+        let verbosity = if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        let task = match self.command {
+            Command::Phase { id, force, diff, check } => Task::Phase {
+                id,
+                force,
+                mode: if diff {
+                    Mode::Diff
+                } else if check {
+                    Mode::Check
+                } else {
+                    Mode::Apply
+                },
+            },
+            Command::Spec { command } => match command {
+                SpecCommand::List => Task::SpecList,
+                SpecCommand::Show { id } => Task::SpecShow { id },
+            },
+        };
+        Config {
+            repo: self.repo,
+            overrides: Overrides {
+                specs: self.specs,
+                templates: self.templates,
+                domain: self.domain,
+            },
+            verbosity,
+            task,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand; each returns the run's [`Exit`](crate::exit::Exit).
+
+pub mod phase;
+pub mod spec;

@@ -1,0 +1,61 @@
+//! The plain, validated configuration of a run, built from the command line by `cli`.
+
+use std::path::PathBuf;
+
+use crate::assets::Overrides;
+
+/// How much hivegen says on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// A summary.
+    Normal,
+    /// Every file considered and every decision.
+    Verbose,
+}
+
+/// What `phase` does with its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write it.
+    Apply,
+    /// Print it as a unified diff.
+    Diff,
+    /// Say whether anything would change.
+    Check,
+}
+
+/// The job of this run.
+#[derive(Debug, Clone)]
+pub enum Task {
+    /// Run a phase.
+    Phase {
+        /// Phase id.
+        id: String,
+        /// Overwrite hand edits.
+        force: bool,
+        /// Apply, diff or check.
+        mode: Mode,
+    },
+    /// List the phases.
+    SpecList,
+    /// Show one phase.
+    SpecShow {
+        /// Phase id.
+        id: String,
+    },
+}
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The repository.
+    pub repo: PathBuf,
+    /// Where specs, templates and the domain model come from.
+    pub overrides: Overrides,
+    /// How talkative.
+    pub verbosity: Verbosity,
+    /// What to do.
+    pub task: Task,
+}

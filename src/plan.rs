@@ -1,0 +1,401 @@
+//! The plan: every change a phase would make, computed in memory before anything is written.
+//! Pure apart from reading through [`Repo`]: specs + templates + the tree in, changes and
+//! refusals out.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::anchor::{self, Anchor};
+use crate::diag::Diagnostic;
+use crate::domain::Domain;
+use crate::fill::{self, BodyState};
+use crate::render::Renderer;
+use crate::repo::Repo;
+use crate::spec::{PhaseSpec, Registry};
+
+/// Why a file or an anchor changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// A file the phase creates.
+    Create,
+    /// The anchor is empty.
+    Empty,
+    /// The anchor has no end marker yet.
+    Open,
+    /// The fill is intact but the templates now render something else.
+    Stale,
+    /// The fill was edited by hand (`--force`).
+    Edited,
+    /// The anchor holds content hivegen did not write (`--force`).
+    Unstamped,
+    /// The content is already right; only the stamp is missing.
+    Stamp,
+    /// The phase marker.
+    Marker,
+}
+
+impl Reason {
+    /// A word for the user.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reason::Create => "created",
+            Reason::Empty => "empty",
+            Reason::Open => "open anchor",
+            Reason::Stale => "stale",
+            Reason::Edited => "edited by hand",
+            Reason::Unstamped => "filled without hivegen",
+            Reason::Stamp => "stamp missing",
+            Reason::Marker => "phase marker",
+        }
+    }
+}
+
+/// One anchor a change fills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FillChange {
+    /// The anchor's name.
+    pub anchor: String,
+    /// Why it changes.
+    pub reason: Reason,
+}
+
+/// One file the plan writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Path relative to the repository root.
+    pub path: String,
+    /// What is there now (`None`: the file is created).
+    pub old: Option<Vec<u8>>,
+    /// What will be there.
+    pub new: Vec<u8>,
+    /// Why: the anchors it fills, or `Create`/`Marker`.
+    pub fills: Vec<FillChange>,
+}
+
+/// Every change of a run, and every reason not to make them.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Files to write, in spec order, the marker last.
+    pub changes: Vec<Change>,
+    /// Why the plan may not be applied (exit 1). Empty for a sound plan.
+    pub refusals: Vec<Diagnostic>,
+    /// Hand-edited or foreign fills that `--force` overwrites.
+    pub overwritten: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// True when applying would change nothing.
+    pub fn is_noop(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Options that change what a plan may do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Overwrite fills edited by hand.
+    pub force: bool,
+}
+
+/// Plans `spec` on `repo`.
+pub fn plan(
+    registry: &Registry,
+    spec: &PhaseSpec,
+    renderer: &Renderer,
+    domain: &Domain,
+    repo: &dyn Repo,
+    options: PlanOptions,
+) -> Result<Plan, Diagnostic> {
+    let mut plan = Plan::default();
+    check_requirements(registry, spec, repo, &mut plan)?;
+    if spec.scaffold {
+        plan_scaffold(spec, renderer, domain, repo, &mut plan)?;
+    }
+    plan_fills(spec, renderer, domain, repo, options, &mut plan)?;
+    let fills_change = !plan.changes.is_empty();
+    if fills_change {
+        check_frozen(registry, spec, repo, &mut plan)?;
+    }
+    plan_marker(spec, repo, fills_change, &mut plan)?;
+    plan.refusals.extend(crate::rules::check_plan(spec, &plan));
+    Ok(plan)
+}
+
+fn io_error(repo: &dyn Repo, rel: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name())).file(rel.to_string())
+}
+
+fn read(repo: &dyn Repo, rel: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
+    repo.read(rel).map_err(|e| io_error(repo, rel, &e))
+}
+
+fn check_requirements(
+    registry: &Registry,
+    spec: &PhaseSpec,
+    repo: &dyn Repo,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
+    for id in &spec.requires {
+        let required = registry.get(id)?;
+        if read(repo, &required.marker.path)?.is_none() {
+            plan.refusals.push(
+                Diagnostic::refused(
+                    "prerequisite",
+                    format!(
+                        "Phase {} must run after Phase {}: {} is missing",
+                        spec.letter(),
+                        required.letter(),
+                        required.marker.path
+                    ),
+                )
+                .file(required.marker.path.clone())
+                .help(format!("run `hivegen phase {}` first", required.id)),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to rewrite fills once a later phase's marker exists: its code is frozen.
+fn check_frozen(registry: &Registry, spec: &PhaseSpec, repo: &dyn Repo, plan: &mut Plan) -> Result<(), Diagnostic> {
+    let mut later: Vec<String> = registry
+        .phases
+        .values()
+        .filter(|p| p.id > spec.id)
+        .map(|p| p.marker.path.clone())
+        .collect();
+    let docs = repo.list("docs").map_err(|e| io_error(repo, "docs", &e))?;
+    for name in docs {
+        if let Some(id) = name.strip_prefix("BUILD_PHASE_").and_then(|n| n.strip_suffix("_COMPLETE")) {
+            if id.to_lowercase() > spec.id {
+                later.push(format!("docs/{name}"));
+            }
+        }
+    }
+    later.sort();
+    later.dedup();
+    for marker in later {
+        if read(repo, &marker)?.is_some() {
+            plan.refusals.push(
+                Diagnostic::refused(
+                    "frozen",
+                    format!(
+                        "a later phase is complete ({marker}): Phase {} code is frozen and may not be rewritten",
+                        spec.letter()
+                    ),
+                )
+                .file(marker.clone())
+                .help("later phases may only insert into their own anchors; revert the change to the frozen fill instead"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn plan_scaffold(
+    spec: &PhaseSpec,
+    renderer: &Renderer,
+    domain: &Domain,
+    repo: &dyn Repo,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
+    let marker_done = read(repo, &spec.marker.path)?.is_some();
+    let entries: Vec<String> = repo
+        .list("")
+        .map_err(|e| io_error(repo, "", &e))?
+        .into_iter()
+        .filter(|n| n != ".git")
+        .collect();
+    let mut changes = Vec::new();
+    for create in &spec.creates {
+        let vars = json!({
+            "domain": domain,
+            "phase": {"id": spec.id, "title": spec.title},
+            "file": {"path": create.path},
+        });
+        let new = renderer.render(&create.template(), &vars)?.into_bytes();
+        let old = read(repo, &create.path)?;
+        if old.as_ref() != Some(&new) {
+            changes.push(Change {
+                path: create.path.clone(),
+                old,
+                new,
+                fills: vec![FillChange {
+                    anchor: String::new(),
+                    reason: Reason::Create,
+                }],
+            });
+        }
+    }
+    if !entries.is_empty() && (!marker_done || !changes.is_empty()) {
+        let shown: Vec<&str> = entries.iter().take(3).map(String::as_str).collect();
+        plan.refusals.push(
+            Diagnostic::refused(
+                "not-empty",
+                format!(
+                    "Phase {} lays a scaffold into an empty folder, and {} holds {}",
+                    spec.letter(),
+                    repo.name(),
+                    shown.join(", ") + if entries.len() > 3 { ", …" } else { "" }
+                ),
+            )
+            .help("choose a new folder with --repo (an empty git repository is fine)"),
+        );
+    }
+    plan.changes.extend(changes);
+    Ok(())
+}
+
+fn plan_fills(
+    spec: &PhaseSpec,
+    renderer: &Renderer,
+    domain: &Domain,
+    repo: &dyn Repo,
+    options: PlanOptions,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
+    let mut files: Vec<&str> = Vec::new();
+    for f in &spec.fills {
+        if !files.contains(&f.file.as_str()) {
+            files.push(&f.file);
+        }
+    }
+    for file in files {
+        let Some(bytes) = read(repo, file)? else {
+            for f in spec.fills.iter().filter(|f| f.file == file) {
+                plan.refusals.push(
+                    Diagnostic::refused(
+                        "missing-file",
+                        format!("{file} does not exist, so anchor `{}` cannot be filled", f.anchor),
+                    )
+                    .file(file)
+                    .help(format!(
+                        "Phase {} only fills anchors of files that exist; restore {file} from the scaffold",
+                        spec.letter()
+                    )),
+                );
+            }
+            continue;
+        };
+        let original = String::from_utf8(bytes.clone()).map_err(|_| {
+            Diagnostic::error("io", format!("{file} is not UTF-8 text"))
+                .file(file)
+                .help("hivegen fills anchors of UTF-8 text files only")
+        })?;
+        let (bom, mut text) = {
+            let (bom, rest) = anchor::split_bom(&original);
+            (bom.to_string(), rest.to_string())
+        };
+        let eol = fill::line_ending(&text);
+        let mut reasons = Vec::new();
+        for f in spec.fills.iter().filter(|f| f.file == file) {
+            let anchors = anchor::parse(&text).map_err(|e| {
+                Diagnostic::error("anchor", e.kind.to_string())
+                    .file(file)
+                    .at(e.line, e.col, Some(&text))
+                    .help(e.kind.help())
+            })?;
+            let Some(a) = anchors.iter().find(|a| a.name == f.anchor) else {
+                plan.refusals.push(
+                    Diagnostic::refused("missing-anchor", format!("{file} has no anchor `{}`", f.anchor))
+                        .file(file)
+                        .help(format!(
+                            "Phase C lays `<!-- SECTION:{0} -->` … `<!-- /SECTION:{0} -->` in {file}; restore it",
+                            f.anchor
+                        )),
+                );
+                continue;
+            };
+            let vars = json!({
+                "domain": domain,
+                "phase": {"id": spec.id, "title": spec.title},
+                "fill": {"file": f.file, "anchor": f.anchor},
+            });
+            let rendered = renderer.render(&f.template(), &vars)?;
+            let body = fill::layout(&rendered, &a.begin.indent, eol);
+            let Some(reason) = decide(&text, a, &body, spec, file, options, plan) else {
+                continue;
+            };
+            text = fill::replace(&text, a, &body, &spec.id, eol);
+            reasons.push(FillChange {
+                anchor: f.anchor.clone(),
+                reason,
+            });
+        }
+        let new = format!("{bom}{text}").into_bytes();
+        if new != bytes {
+            plan.changes.push(Change {
+                path: file.to_string(),
+                old: Some(bytes),
+                new,
+                fills: reasons,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Decides whether an anchor is rewritten, and why; records refusals and forced overwrites.
+fn decide(
+    text: &str,
+    a: &Anchor,
+    body: &str,
+    spec: &PhaseSpec,
+    file: &str,
+    options: PlanOptions,
+    plan: &mut Plan,
+) -> Option<Reason> {
+    let current = &text[a.body()];
+    let same = current.replace("\r\n", "\n") == body.replace("\r\n", "\n");
+    let stamped_by_us = a.stamp.as_ref().is_some_and(|s| s.phase == spec.id);
+    if a.end.is_none() {
+        return Some(Reason::Open);
+    }
+    match fill::body_state(text, a) {
+        BodyState::Intact if same && stamped_by_us => None,
+        BodyState::Intact if stamped_by_us => Some(Reason::Stale),
+        BodyState::Empty => Some(Reason::Empty),
+        BodyState::Unstamped if same => Some(Reason::Stamp),
+        state => {
+            let (reason, what) = match state {
+                BodyState::Edited => (Reason::Edited, "was edited by hand since hivegen wrote it".to_string()),
+                BodyState::Intact => (
+                    Reason::Unstamped,
+                    format!("was filled by phase {}", a.stamp.as_ref().map_or("?", |s| s.phase.as_str())),
+                ),
+                _ => (Reason::Unstamped, "holds content hivegen did not write".to_string()),
+            };
+            if options.force {
+                plan.overwritten.push((file.to_string(), a.name.clone()));
+                Some(reason)
+            } else {
+                let first_body_line = a.begin.line + 1;
+                plan.refusals.push(
+                    Diagnostic::refused("hand-edit", format!("anchor `{}` of {file} {what}", a.name))
+                        .file(file)
+                        .at(first_body_line, 1, Some(text))
+                        .help("keep the edit by moving it out of the fill, or rerun with --force to overwrite it"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn plan_marker(spec: &PhaseSpec, repo: &dyn Repo, fills_change: bool, plan: &mut Plan) -> Result<(), Diagnostic> {
+    let old = read(repo, &spec.marker.path)?;
+    let new = spec.marker.content.as_bytes().to_vec();
+    if old.as_ref() != Some(&new) || (fills_change && old.is_none()) {
+        plan.changes.push(Change {
+            path: spec.marker.path.clone(),
+            old,
+            new,
+            fills: vec![FillChange {
+                anchor: String::new(),
+                reason: Reason::Marker,
+            }],
+        });
+    }
+    Ok(())
+}
