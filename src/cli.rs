@@ -53,6 +53,23 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Check phase boundaries: the tree, and the change since a base revision.
+    #[command(after_help = "Examples:\n  hivegen verify                          # the working tree\n  hivegen verify --base origin/main       # the change since origin/main\n  hivegen verify --base HEAD~1 --format github")]
+    Verify {
+        /// Also judge the change from REV (read with git) to the working tree.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// How to print findings.
+        #[arg(long, value_enum, default_value = "human")]
+        format: VerifyFormat,
+    },
+    /// List every anchor of the repository with its state.
+    #[command(after_help = "Examples:\n  hivegen anchors\n  hivegen anchors --format json | jq '.[] | select(.state != \"empty\")'")]
+    Anchors {
+        /// Table or JSON.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
     /// Inspect the phase specs.
     #[command(after_help = "Examples:\n  hivegen spec list\n  hivegen spec show d")]
     Spec {
@@ -81,6 +98,19 @@ pub enum FormatArg {
     Json,
 }
 
+/// How `verify` prints findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// rustc-style diagnostics.
+    Human,
+    /// A JSON document.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
 impl Cli {
     /// The validated configuration of this run.
     pub fn into_config(self) -> Config {
@@ -102,6 +132,10 @@ impl Cli {
                 } else {
                     Mode::Apply
                 },
+            },
+            Command::Verify { base, format } => Task::Verify { base, format },
+            Command::Anchors { format } => Task::Anchors {
+                json: matches!(format, FormatArg::Json),
             },
             Command::Spec { command } => match command {
                 SpecCommand::List => Task::SpecList,

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::assets::Overrides;
+pub use crate::cli::VerifyFormat;
 
 /// How much hivegen says on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,18 @@ pub enum Task {
         force: bool,
         /// Apply, diff or check.
         mode: Mode,
+    },
+    /// Check phase boundaries.
+    Verify {
+        /// The base revision of the change, if any.
+        base: Option<String>,
+        /// Output format.
+        format: VerifyFormat,
+    },
+    /// List anchors.
+    Anchors {
+        /// JSON instead of a table.
+        json: bool,
     },
     /// List the phases.
     SpecList,
