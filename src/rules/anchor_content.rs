@@ -1,0 +1,102 @@
+//! Anchor content: an anchor that may hold only given statements (main.py's router wiring,
+//! phase_d.md §2.4: "No additional logic allowed"). Statements are compared as code, not as
+//! text: whitespace, parentheses and comments do not matter, and `from m import a, b` counts
+//! as `from m import a` and `from m import b`, so the imports may be split or wrapped.
+
+use std::collections::BTreeSet;
+
+use tree_sitter::Node;
+
+use super::python::PySource;
+use crate::anchor;
+
+/// The normalized atoms of a statement: one per imported name for `from … import`, else one.
+fn atoms(node: Node<'_>, text: &str) -> Vec<String> {
+    let norm = |s: &str| {
+        let squeezed: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        squeezed.replace(",)", ")").replace(['(', ')'], "")
+    };
+    if node.kind() == "import_from_statement" {
+        if let Some(module) = node.child_by_field_name("module_name") {
+            let module = norm(&text[module.byte_range()]);
+            let mut cursor = node.walk();
+            let names: Vec<String> = node
+                .children_by_field_name("name", &mut cursor)
+                .map(|n| format!("from {module} import {}", norm(&text[n.byte_range()])))
+                .collect();
+            if !names.is_empty() {
+                return names;
+            }
+        }
+    }
+    vec![norm(&text[node.byte_range()])]
+}
+
+/// Statements of `code` as (byte offset, atoms), comments left out.
+fn statements(code: &str) -> Vec<(usize, Vec<String>)> {
+    let src = PySource::parse(code);
+    let root = src.tree.root_node();
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .map(|n| (n.start_byte(), atoms(n, code)))
+        .collect()
+}
+
+/// The set of atoms `allow` permits.
+pub(crate) fn allowed_atoms(allow: &[String]) -> BTreeSet<String> {
+    allow
+        .iter()
+        .flat_map(|line| statements(line).into_iter().flat_map(|(_, a)| a))
+        .collect()
+}
+
+/// The 1-based lines of `text` where anchor `name` holds a statement outside `allowed`.
+/// Nothing when the anchor is absent or malformed (other checks report that).
+pub(crate) fn foreign_statements(text: &str, name: &str, allowed: &BTreeSet<String>) -> Vec<usize> {
+    let (_, text) = anchor::split_bom(text);
+    let Ok(anchors) = anchor::parse(text) else {
+        return Vec::new();
+    };
+    let Some(a) = anchors.iter().find(|a| a.name == name) else {
+        return Vec::new();
+    };
+    let body = a.body();
+    let indent = a.begin.indent.len();
+    // Dedent the body by the marker's indentation so that it parses as top-level code.
+    let dedented: String = text[body.clone()]
+        .split_inclusive('\n')
+        .map(|l| if l.len() >= indent && l[..indent].trim().is_empty() { &l[indent..] } else { l.trim_start() })
+        .collect();
+    let first_body_line = a.begin.line + 1;
+    statements(&dedented)
+        .into_iter()
+        .filter(|(_, atoms)| atoms.iter().any(|a| !allowed.contains(a)))
+        .map(|(at, _)| first_body_line + dedented[..at].matches('\n').count())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed() -> BTreeSet<String> {
+        allowed_atoms(&[
+            "from .routing import auth, projects".into(),
+            "app.include_router(auth.router)".into(),
+            "app.include_router(projects.router)".into(),
+        ])
+    }
+
+    #[test]
+    fn the_wiring_in_any_layout_is_allowed() {
+        let text = "app = FastAPI()\n# <!-- SECTION:STRUCTURE -->\n# Routers.\nfrom .routing import (\n    auth,\n    projects,\n)\n\napp.include_router( auth.router )\napp.include_router(projects.router)\n# <!-- /SECTION:STRUCTURE -->\n";
+        assert!(foreign_statements(text, "STRUCTURE", &allowed()).is_empty());
+    }
+
+    #[test]
+    fn anything_else_is_reported_on_its_line() {
+        let text = "# <!-- SECTION:STRUCTURE -->\nfrom .routing import auth, admin\napp.include_router(auth.router)\n@app.get('/health')\ndef health():\n    return {}\n# <!-- /SECTION:STRUCTURE -->\n";
+        assert_eq!(foreign_statements(text, "STRUCTURE", &allowed()), vec![2, 4]);
+    }
+}

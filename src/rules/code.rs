@@ -1,0 +1,212 @@
+//! Code rules: what to look for in Python code, and the matcher that finds it among a file's
+//! [facts](super::python::Fact) and, for `queries`, in its syntax tree.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tree_sitter::{Query, QueryCursor, StreamingIterator};
+
+use super::pattern::DottedPattern;
+use super::python::{self, Fact, FactKind, PySource};
+
+/// What a code rule matches. Dotted patterns (`calls`, `imports`, `decorators`, `attributes`)
+/// use `*` for one segment and `**` for any number: `**.relationship` is any callee whose last
+/// segment is `relationship`. Imports also match the modules beneath (`jwt` matches
+/// `from jwt.algorithms import RSAAlgorithm`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeMatch {
+    /// Callees: `**.relationship`, `subprocess.**`, `open`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<String>,
+    /// Imported modules or names: `jwt`, `fastapi.BackgroundTasks`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
+    /// Decorators: `**.middleware`, `**.exception_handler`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decorators: Vec<String>,
+    /// Attribute accesses: `**.join`, `**.session.query`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+    /// Identifiers, exactly: `WebSocket`, `AsyncSession`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    /// Keyword arguments, exactly: `backref`, `back_populates`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// tree-sitter queries over the Python syntax tree; the first capture (or the whole
+    /// match) is reported: `(await) @hit`, `(while_statement condition: (true)) @hit`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queries: Vec<String>,
+    /// Dotted names never reported, though a pattern above matches them: `os.path.join`,
+    /// `<str>.join` (a string's join is not a database join).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<String>,
+}
+
+impl CodeMatch {
+    /// True when the matcher lists nothing to find.
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+            && self.imports.is_empty()
+            && self.decorators.is_empty()
+            && self.attributes.is_empty()
+            && self.names.is_empty()
+            && self.keywords.is_empty()
+            && self.queries.is_empty()
+    }
+}
+
+/// A tree-sitter query with its source text.
+#[derive(Clone)]
+pub(crate) struct NamedQuery {
+    text: String,
+    query: Arc<Query>,
+}
+
+impl fmt::Debug for NamedQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NamedQuery({:?})", self.text)
+    }
+}
+
+/// A compiled [`CodeMatch`].
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledCode {
+    calls: Vec<DottedPattern>,
+    imports: Vec<DottedPattern>,
+    decorators: Vec<DottedPattern>,
+    attributes: Vec<DottedPattern>,
+    names: Vec<String>,
+    keywords: Vec<String>,
+    queries: Vec<NamedQuery>,
+    except: Vec<DottedPattern>,
+}
+
+/// One place a code rule matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hit {
+    /// The bytes of the offending node.
+    pub span: Range<usize>,
+    /// What matched, for the message: ``call `relationship` ``.
+    pub what: String,
+}
+
+fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
+    list.iter().map(|p| DottedPattern::new(p).map_err(|e| e.to_string())).collect()
+}
+
+impl CompiledCode {
+    /// Compiles `m`; an error names the bad pattern or query.
+    pub(crate) fn new(m: &CodeMatch) -> Result<Self, String> {
+        let language = python::language();
+        let queries = m
+            .queries
+            .iter()
+            .map(|q| {
+                Query::new(&language, q)
+                    .map(|query| NamedQuery {
+                        text: q.clone(),
+                        query: Arc::new(query),
+                    })
+                    .map_err(|e| format!("bad tree-sitter query `{q}`: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            calls: compile_all(&m.calls)?,
+            imports: compile_all(&m.imports)?,
+            decorators: compile_all(&m.decorators)?,
+            attributes: compile_all(&m.attributes)?,
+            names: m.names.clone(),
+            keywords: m.keywords.clone(),
+            queries,
+            except: compile_all(&m.except)?,
+        })
+    }
+
+    fn fact_matches(&self, fact: &Fact) -> bool {
+        let dotted = |pats: &[DottedPattern]| pats.iter().any(|p| p.matches(&fact.name));
+        let hit = match fact.kind {
+            FactKind::Call => dotted(&self.calls),
+            FactKind::Decorator => dotted(&self.decorators),
+            FactKind::Attribute => dotted(&self.attributes),
+            FactKind::Import => self.imports.iter().any(|p| p.matches_prefix(&fact.name)),
+            FactKind::Name => self.names.iter().any(|n| *n == fact.name),
+            FactKind::Keyword => self.keywords.iter().any(|n| *n == fact.name),
+        };
+        hit && !self.except.iter().any(|p| p.matches(&fact.name))
+    }
+
+    /// Every hit in `src`, given its `facts`.
+    pub(crate) fn hits(&self, src: &PySource<'_>, facts: &[Fact]) -> Vec<Hit> {
+        let mut out: Vec<Hit> = facts
+            .iter()
+            .filter(|f| self.fact_matches(f))
+            .map(|f| Hit {
+                span: f.span.clone(),
+                what: format!("{} `{}`", f.kind.describe(), f.name),
+            })
+            .collect();
+        for q in &self.queries {
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(&q.query, src.tree.root_node(), src.text.as_bytes());
+            while let Some(m) = matches.next() {
+                let Some(node) = m.captures.first().map(|c| c.node) else {
+                    continue;
+                };
+                let text = &src.text[node.byte_range()];
+                let first = text.lines().next().unwrap_or("").trim();
+                let shown: String = first.chars().take(40).collect();
+                out.push(Hit {
+                    span: node.byte_range(),
+                    what: format!("`{shown}`"),
+                });
+            }
+        }
+        out.sort_by_key(|h| h.span.start);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(m: CodeMatch, text: &str) -> Vec<String> {
+        let code = CompiledCode::new(&m).unwrap();
+        let src = PySource::parse(text);
+        code.hits(&src, &src.facts()).into_iter().map(|h| h.what).collect()
+    }
+
+    #[test]
+    fn string_join_and_path_join_are_excepted() {
+        let m = CodeMatch {
+            attributes: vec!["**.join".into()],
+            except: vec!["<str>.join".into(), "os.path.join".into()],
+            ..Default::default()
+        };
+        let text = "import os\na = ', '.join(x)\nb = os.path.join('a', 'b')\nc = select(A).join(B)\n";
+        assert_eq!(hits(m, text), ["attribute `<call>.join`"]);
+    }
+
+    #[test]
+    fn queries_report_their_first_capture() {
+        let m = CodeMatch {
+            queries: vec!["(await) @hit".into(), "(while_statement condition: (true)) @hit".into()],
+            ..Default::default()
+        };
+        let text = "async def f():\n    await g()\n    while True:\n        pass\n";
+        assert_eq!(hits(m, text), ["`await g()`", "`while True:`"]);
+    }
+
+    #[test]
+    fn a_bad_query_is_an_error() {
+        let m = CodeMatch {
+            queries: vec!["(nonsense_node) @x".into()],
+            ..Default::default()
+        };
+        assert!(CompiledCode::new(&m).unwrap_err().contains("nonsense_node"));
+    }
+}
