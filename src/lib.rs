@@ -19,8 +19,10 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod repo;
+pub mod report;
 pub mod rules;
 pub mod spec;
+pub mod verify;
 
 use crate::assets::Assets;
 use crate::config::{Config, Task};

@@ -129,6 +129,13 @@ impl PhaseSpec {
                 return Err(bad(format!("path `{p}` escapes the repository"), p));
             }
         }
+        if let Err(e) = crate::rules::RuleSet::compile(self) {
+            let (line, col) = find(text, &e.rule);
+            return Err(Diagnostic::error("spec", e.to_string())
+                .file(origin)
+                .at(line, col, Some(text))
+                .help("see docs/GUARDRAILS.md for how a rule is written"));
+        }
         let mut seen = BTreeMap::new();
         for f in &self.fills {
             if seen.insert((f.file.as_str(), f.anchor.as_str()), ()).is_some() {

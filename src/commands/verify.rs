@@ -1,19 +1,25 @@
-//! `hivegen verify`: the CI gate. (Being built on the guardrails branch.)
+//! `hivegen verify`: the CI gate. Judges the tree, and the change since `--base`, then prints
+//! the findings in the asked format (stdout) and a one-line summary (stderr).
 
 use crate::config::VerifyFormat;
 use crate::diag::Diagnostic;
 use crate::exit::Exit;
 use crate::output::Out;
 use crate::repo::DiskRepo;
+use crate::report;
 use crate::spec::Registry;
+use crate::verify;
 
-/// Verifies the repository (and the change since `base`).
+/// Verifies the repository (and the change since `base`): exit 0 clean, 1 violations.
 pub fn run(
-    _registry: &Registry,
-    _repo: &DiskRepo,
-    _base: Option<&str>,
-    _format: VerifyFormat,
-    _out: &Out,
+    registry: &Registry,
+    repo: &DiskRepo,
+    base: Option<&str>,
+    format: VerifyFormat,
+    out: &Out,
 ) -> Result<Exit, Diagnostic> {
-    Err(Diagnostic::error("usage", "`hivegen verify` is not built yet"))
+    let report = verify::verify(registry, repo, base)?;
+    out.data(report::render(&report, format));
+    out.say(report::summary(&report));
+    Ok(if report.is_clean() { Exit::Success } else { Exit::Failure })
 }

@@ -1,0 +1,71 @@
+//! Printing a verification [`Report`]: for people (rustc-style), for programs (JSON), for
+//! GitHub Actions (workflow command annotations) and for code-scanning tools (SARIF 2.1.0).
+
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use crate::config::VerifyFormat;
+use crate::verify::Report;
+
+/// The report as text in `format`, ready for stdout.
+pub fn render(report: &Report, format: VerifyFormat) -> String {
+    match format {
+        VerifyFormat::Human => human::render(report),
+        VerifyFormat::Json => json::render(report),
+        VerifyFormat::Github => github::render(report),
+        VerifyFormat::Sarif => sarif::render(report),
+    }
+}
+
+/// One line for stderr: clean, or how many violations of how many rules in how many files.
+pub fn summary(report: &Report) -> String {
+    let scope = match (&report.base, report.changed_files) {
+        (Some(base), Some(n)) => format!(
+            "the tree and the change since {base} ({n} file{}{})",
+            if n == 1 { "" } else { "s" },
+            if report.judged.is_empty() {
+                ", which completes no phase".to_string()
+            } else {
+                format!(", judged by Phase {}", letters(&report.judged))
+            }
+        ),
+        _ => "the tree".to_string(),
+    };
+    let complete = if report.complete.is_empty() {
+        "no phase complete".to_string()
+    } else {
+        format!("Phase {} complete", letters(&report.complete))
+    };
+    if report.is_clean() {
+        return format!("hivegen: verify: clean ({complete}; checked {scope})");
+    }
+    let n = report.findings.len();
+    let mut rules: Vec<&str> = report.findings.iter().map(|d| d.code.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let mut files: Vec<&str> = report.findings.iter().filter_map(|d| d.file.as_deref()).collect();
+    files.sort_unstable();
+    files.dedup();
+    format!(
+        "hivegen: verify: {n} violation{} of {} rule{} in {} file{} ({complete}; checked {scope})",
+        plural(n),
+        rules.len(),
+        plural(rules.len()),
+        files.len(),
+        plural(files.len())
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn letters(ids: &[String]) -> String {
+    ids.iter().map(|i| i.to_uppercase()).collect::<Vec<_>>().join(", ")
+}

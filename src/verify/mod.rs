@@ -1,0 +1,109 @@
+//! The CI gate behind `hivegen verify`: judge the tree (phase order, intact fills, well-formed
+//! anchors, code rules inside completed phases' anchors) and, given a base revision, the change
+//! from it to the working tree against the rules of the phase(s) that change completes.
+
+mod git;
+
+use crate::diag::Diagnostic;
+use crate::repo::{DiskRepo, Repo};
+use crate::rules::{self, ChangeStatus, FileChange, Rule, RuleSet};
+use crate::spec::{PhaseSpec, Registry};
+
+/// What a verification found, and what it looked at.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The violations, sorted by file and line.
+    pub findings: Vec<Diagnostic>,
+    /// Every rule that could have been reported, with its phase id (for SARIF's rule table).
+    pub rules: Vec<(String, Rule)>,
+    /// The phases whose marker exists.
+    pub complete: Vec<String>,
+    /// The phases whose rules judged the change (empty without a base).
+    pub judged: Vec<String>,
+    /// The base revision, if any.
+    pub base: Option<String>,
+    /// How many files the change touches (without a base: `None`).
+    pub changed_files: Option<usize>,
+}
+
+impl Report {
+    /// True when nothing was found.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Verifies `repo`, and the change since `base` when given.
+pub fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -> Result<Report, Diagnostic> {
+    if !repo.root.is_dir() {
+        return Err(Diagnostic::error("usage", format!("{} is not a folder", repo.root.display()))
+            .help("pass the repository with --repo DIR"));
+    }
+    let complete = rules::complete_phases(registry, repo)?;
+    let mut findings = rules::judge_tree(registry, repo)?;
+    let mut judged: Vec<&PhaseSpec> = Vec::new();
+    let mut changed_files = None;
+    if let Some(base) = base {
+        git::check_base(&repo.root, base)?;
+        let changes = git::changes(&repo.root, base)?;
+        changed_files = Some(changes.len());
+        judged = judged_phases(registry, repo, &complete, &changes)?;
+        for spec in &judged {
+            let set = RuleSet::compile(spec)
+                .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id)))?;
+            findings.extend(rules::judge_changes(&set, &changes));
+        }
+        findings = dedup(findings);
+    }
+    let mut all_rules = Vec::new();
+    for spec in registry.phases.values() {
+        all_rules.extend(spec.rules.iter().map(|r| (spec.id.clone(), r.clone())));
+    }
+    Ok(Report {
+        findings,
+        rules: all_rules,
+        complete: complete.iter().map(|s| s.id.clone()).collect(),
+        judged: judged.iter().map(|s| s.id.clone()).collect(),
+        base: base.map(str::to_string),
+        changed_files,
+    })
+}
+
+/// The phases a change completes: those whose marker it adds, and the latest phase complete
+/// in the working tree (its rules hold until a later phase completes), unless the tree shows
+/// the marker of a later phase hivegen has no spec for.
+fn judged_phases<'r>(
+    registry: &'r Registry,
+    repo: &DiskRepo,
+    complete: &[&'r PhaseSpec],
+    changes: &[FileChange],
+) -> Result<Vec<&'r PhaseSpec>, Diagnostic> {
+    let mut out: Vec<&PhaseSpec> = registry
+        .phases
+        .values()
+        .filter(|p| {
+            changes
+                .iter()
+                .any(|c| c.path == p.marker.path && matches!(c.status, ChangeStatus::Added | ChangeStatus::Renamed { .. }))
+        })
+        .collect();
+    if let Some(latest) = complete.last() {
+        let later_unknown = repo
+            .list("docs")
+            .map_err(|e| Diagnostic::error("io", format!("cannot list docs in {}: {e}", repo.name())))?
+            .iter()
+            .filter_map(|n| n.strip_prefix("BUILD_PHASE_").and_then(|n| n.strip_suffix("_COMPLETE")))
+            .any(|id| id.to_lowercase() > latest.id && !registry.phases.contains_key(&id.to_lowercase()));
+        if !later_unknown && !out.iter().any(|p| p.id == latest.id) {
+            out.push(latest);
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+fn dedup(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    findings.sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
+    findings.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.code == b.code);
+    findings
+}
