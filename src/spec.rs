@@ -174,8 +174,14 @@ pub fn yaml_error(e: &serde_saphyr::Error, text: &str, origin: &str) -> Diagnost
     }
 }
 
+/// The first line of a serde-saphyr message, without its own `error: line N column M:` lead
+/// (the diagnostic says where).
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+    static LEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:error:\s*)?(?:line \d+ column \d+:\s*)?").expect("valid regex")
+    });
+    let line = s.lines().next().unwrap_or(s).trim();
+    LEAD.replace(line, "").into_owned()
 }
 
 /// Every phase hivegen knows, by id.
