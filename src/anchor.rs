@@ -80,7 +80,9 @@ pub enum AnchorErrorKind {
         outer_line: usize,
         inner: String,
     },
-    #[error("end marker `/SECTION:{found}` closes anchor `{expected}` (begun at line {begin_line})")]
+    #[error(
+        "end marker `/SECTION:{found}` closes anchor `{expected}` (begun at line {begin_line})"
+    )]
     Mismatched {
         expected: String,
         found: String,
@@ -117,9 +119,12 @@ impl AnchorErrorKind {
             Self::PrefixMismatch { begin, .. } => {
                 format!("write the end marker behind the same comment prefix as its begin marker: `{begin}`")
             }
-            Self::BeginTrailer { .. } => "only an end marker carries a stamp; remove the extra text".into(),
+            Self::BeginTrailer { .. } => {
+                "only an end marker carries a stamp; remove the extra text".into()
+            }
             Self::BadStamp { .. } => {
-                "a stamp reads `phase=ID sha256=HEX16`; remove it to let hivegen write it again".into()
+                "a stamp reads `phase=ID sha256=HEX16`; remove it to let hivegen write it again"
+                    .into()
             }
         }
     }
@@ -154,7 +159,13 @@ fn markers(text: &str) -> Vec<Raw> {
         line_no += 1;
         let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
         let end = nl.map_or(bytes.len(), |i| i + 1);
-        let content_end = nl.map_or(bytes.len(), |i| if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i });
+        let content_end = nl.map_or(bytes.len(), |i| {
+            if i > start && bytes[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            }
+        });
         let line = &text[start..content_end];
         if line.contains("SECTION:") {
             if let Some(c) = MARKER.captures(line) {
@@ -203,7 +214,9 @@ fn parse_stamp(name: &str, trailer: &str, at: &MarkerLine) -> Result<Option<Stam
     for part in trailer.split_whitespace() {
         match part.split_once('=') {
             Some(("phase", v)) if !v.is_empty() && phase.is_none() => phase = Some(v.to_string()),
-            Some(("sha256", v)) if v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()) && sum.is_none() => {
+            Some(("sha256", v))
+                if v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()) && sum.is_none() =>
+            {
                 sum = Some(v.to_ascii_lowercase())
             }
             _ => return Err(bad()),
@@ -232,7 +245,9 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
             col: r.marker.col,
         };
         if r.is_end {
-            return Err(err(AnchorErrorKind::EndWithoutBegin { name: r.name.clone() }));
+            return Err(err(AnchorErrorKind::EndWithoutBegin {
+                name: r.name.clone(),
+            }));
         }
         if !r.trailer.is_empty() {
             return Err(err(AnchorErrorKind::BeginTrailer {
@@ -319,7 +334,8 @@ mod tests {
 
     #[test]
     fn finds_closed_and_open_anchors() {
-        let text = "a\n# <!-- SECTION:ONE -->\nbody\n# <!-- /SECTION:ONE -->\n  // <!-- SECTION:TWO -->\n";
+        let text =
+            "a\n# <!-- SECTION:ONE -->\nbody\n# <!-- /SECTION:ONE -->\n  // <!-- SECTION:TWO -->\n";
         let anchors = parse(text).unwrap();
         assert_eq!(anchors.len(), 2);
         assert_eq!(&text[anchors[0].body()], "body\n");
@@ -349,7 +365,10 @@ mod tests {
     #[test]
     fn malformed_cases() {
         let kind = |t: &str| parse(t).unwrap_err().kind;
-        assert!(matches!(kind("<!-- /SECTION:A -->\n"), AnchorErrorKind::EndWithoutBegin { .. }));
+        assert!(matches!(
+            kind("<!-- /SECTION:A -->\n"),
+            AnchorErrorKind::EndWithoutBegin { .. }
+        ));
         assert!(matches!(
             kind("<!-- SECTION:A -->\n<!-- /SECTION:A -->\n<!-- SECTION:A -->\n<!-- /SECTION:A -->\n"),
             AnchorErrorKind::Duplicate { .. }

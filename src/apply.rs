@@ -31,12 +31,17 @@ pub fn apply(root: &Path, changes: &[Change]) -> Result<(), Diagnostic> {
         }
     };
     for (temp, target) in staged {
-        temp.persist(&target).map_err(|e| io(&target, "replace", &e.error))?;
+        temp.persist(&target)
+            .map_err(|e| io(&target, "replace", &e.error))?;
     }
     Ok(())
 }
 
-fn stage(root: &Path, changes: &[Change], created_dirs: &mut Vec<PathBuf>) -> Result<Vec<(NamedTempFile, PathBuf)>, Diagnostic> {
+fn stage(
+    root: &Path,
+    changes: &[Change],
+    created_dirs: &mut Vec<PathBuf>,
+) -> Result<Vec<(NamedTempFile, PathBuf)>, Diagnostic> {
     let mut staged = Vec::with_capacity(changes.len());
     for change in changes {
         let target = root.join(&change.path);
@@ -47,11 +52,17 @@ fn stage(root: &Path, changes: &[Change], created_dirs: &mut Vec<PathBuf>) -> Re
             .suffix(".tmp")
             .tempfile_in(&dir)
             .map_err(|e| io(&dir, "write in", &e))?;
-        temp.write_all(&change.new).map_err(|e| io(&target, "write", &e))?;
-        temp.as_file().sync_data().map_err(|e| io(&target, "write", &e))?;
+        temp.write_all(&change.new)
+            .map_err(|e| io(&target, "write", &e))?;
+        temp.as_file()
+            .sync_data()
+            .map_err(|e| io(&target, "write", &e))?;
         if change.old.is_some() {
-            let perms = fs::metadata(&target).map_err(|e| io(&target, "read", &e))?.permissions();
-            fs::set_permissions(temp.path(), perms).map_err(|e| io(&target, "keep the permissions of", &e))?;
+            let perms = fs::metadata(&target)
+                .map_err(|e| io(&target, "read", &e))?
+                .permissions();
+            fs::set_permissions(temp.path(), perms)
+                .map_err(|e| io(&target, "keep the permissions of", &e))?;
         }
         staged.push((temp, target));
     }

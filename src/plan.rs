@@ -123,7 +123,8 @@ pub fn plan(
 }
 
 fn io_error(repo: &dyn Repo, rel: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name())).file(rel.to_string())
+    Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name()))
+        .file(rel.to_string())
 }
 
 fn read(repo: &dyn Repo, rel: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
@@ -158,7 +159,12 @@ fn check_requirements(
 }
 
 /// Refuses to rewrite fills once a later phase's marker exists: its code is frozen.
-fn check_frozen(registry: &Registry, spec: &PhaseSpec, repo: &dyn Repo, plan: &mut Plan) -> Result<(), Diagnostic> {
+fn check_frozen(
+    registry: &Registry,
+    spec: &PhaseSpec,
+    repo: &dyn Repo,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
     let mut later: Vec<String> = registry
         .phases
         .values()
@@ -167,7 +173,10 @@ fn check_frozen(registry: &Registry, spec: &PhaseSpec, repo: &dyn Repo, plan: &m
         .collect();
     let docs = repo.list("docs").map_err(|e| io_error(repo, "docs", &e))?;
     for name in docs {
-        if let Some(id) = name.strip_prefix("BUILD_PHASE_").and_then(|n| n.strip_suffix("_COMPLETE")) {
+        if let Some(id) = name
+            .strip_prefix("BUILD_PHASE_")
+            .and_then(|n| n.strip_suffix("_COMPLETE"))
+        {
             if id.to_lowercase() > spec.id {
                 later.push(format!("docs/{name}"));
             }
@@ -359,12 +368,21 @@ fn decide(
         BodyState::Unstamped if same => Some(Reason::Stamp),
         state => {
             let (reason, what) = match state {
-                BodyState::Edited => (Reason::Edited, "was edited by hand since hivegen wrote it".to_string()),
+                BodyState::Edited => (
+                    Reason::Edited,
+                    "was edited by hand since hivegen wrote it".to_string(),
+                ),
                 BodyState::Intact => (
                     Reason::Unstamped,
-                    format!("was filled by phase {}", a.stamp.as_ref().map_or("?", |s| s.phase.as_str())),
+                    format!(
+                        "was filled by phase {}",
+                        a.stamp.as_ref().map_or("?", |s| s.phase.as_str())
+                    ),
                 ),
-                _ => (Reason::Unstamped, "holds content hivegen did not write".to_string()),
+                _ => (
+                    Reason::Unstamped,
+                    "holds content hivegen did not write".to_string(),
+                ),
             };
             if options.force {
                 plan.overwritten.push((file.to_string(), a.name.clone()));
@@ -383,7 +401,12 @@ fn decide(
     }
 }
 
-fn plan_marker(spec: &PhaseSpec, repo: &dyn Repo, fills_change: bool, plan: &mut Plan) -> Result<(), Diagnostic> {
+fn plan_marker(
+    spec: &PhaseSpec,
+    repo: &dyn Repo,
+    fills_change: bool,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
     let old = read(repo, &spec.marker.path)?;
     let new = spec.marker.content.as_bytes().to_vec();
     if old.as_ref() != Some(&new) || (fills_change && old.is_none()) {

@@ -16,7 +16,11 @@ pub fn list(registry: &Registry, out: &Out) -> Exit {
             p.fills.len(),
             p.creates.len(),
             p.rules.len(),
-            if p.requires.is_empty() { "-".to_string() } else { p.requires.join(", ") }
+            if p.requires.is_empty() {
+                "-".to_string()
+            } else {
+                p.requires.join(", ")
+            }
         ));
     }
     out.data(text);

@@ -15,5 +15,8 @@ pub fn run(
     _format: VerifyFormat,
     _out: &Out,
 ) -> Result<Exit, Diagnostic> {
-    Err(Diagnostic::error("usage", "`hivegen verify` is not built yet"))
+    Err(Diagnostic::error(
+        "usage",
+        "`hivegen verify` is not built yet",
+    ))
 }

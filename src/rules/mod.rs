@@ -32,6 +32,9 @@ pub enum RuleKind {
 
 /// Checks a plan's rendered output against the phase's rules (enforcement lands with the
 /// guardrails work).
-pub fn check_plan(_spec: &crate::spec::PhaseSpec, _plan: &crate::plan::Plan) -> Vec<crate::diag::Diagnostic> {
+pub fn check_plan(
+    _spec: &crate::spec::PhaseSpec,
+    _plan: &crate::plan::Plan,
+) -> Vec<crate::diag::Diagnostic> {
     Vec::new()
 }

@@ -22,11 +22,17 @@ fn phase_d(env: &Env, assets: &[String], extra: &[&str]) -> crate::support::Run 
 #[test]
 fn phase_c_then_d_fills_every_anchor_and_writes_the_marker() {
     let (env, assets) = scaffolded();
-    assert_eq!(env.read("docs/BUILD_PHASE_C_COMPLETE"), "PHASE C COMPLETE\n");
+    assert_eq!(
+        env.read("docs/BUILD_PHASE_C_COMPLETE"),
+        "PHASE C COMPLETE\n"
+    );
     let run = phase_d(&env, &assets, &[]);
     run.success();
     assert_eq!(run.last_line(), "PHASE D DONE — READY FOR PHASE E");
-    assert_eq!(env.read("docs/BUILD_PHASE_D_COMPLETE"), "PHASE D COMPLETE\n");
+    assert_eq!(
+        env.read("docs/BUILD_PHASE_D_COMPLETE"),
+        "PHASE D COMPLETE\n"
+    );
     let a = env.read("app/a.py");
     assert!(a.starts_with("\"\"\"A.\"\"\"\n\n# <!-- SECTION:STRUCTURE -->\nA = \"d\"\n# <!-- /SECTION:STRUCTURE phase=d sha256="), "{a}");
 }
@@ -59,7 +65,10 @@ fn crlf_file_stays_crlf_and_every_byte_outside_the_body_is_kept() {
     env.write("app/a.py", crlf);
     phase_d(&env, &assets, &[]).success();
     let a = env.read("app/a.py");
-    assert!(!a.replace("\r\n", "").contains('\n'), "a bare LF crept in: {a:?}");
+    assert!(
+        !a.replace("\r\n", "").contains('\n'),
+        "a bare LF crept in: {a:?}"
+    );
     assert!(a.starts_with("\"\"\"A.\"\"\"\r\n\r\nx = 1  \r\n# <!-- SECTION:STRUCTURE -->\r\nA = \"d\"\r\n# <!-- /SECTION:STRUCTURE phase=d sha256="));
     assert!(a.ends_with(" -->\r\ntail\r\n"));
     // Idempotent on CRLF too.
@@ -71,11 +80,16 @@ fn crlf_file_stays_crlf_and_every_byte_outside_the_body_is_kept() {
 #[test]
 fn utf8_bom_is_preserved() {
     let (env, assets) = scaffolded();
-    env.write("app/a.py", "\u{feff}# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n");
+    env.write(
+        "app/a.py",
+        "\u{feff}# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n",
+    );
     phase_d(&env, &assets, &[]).success();
     let a = env.bytes("app/a.py");
     assert_eq!(&a[..3], b"\xef\xbb\xbf");
-    assert!(String::from_utf8(a).unwrap().contains("\n# <!-- /SECTION:STRUCTURE phase=d"));
+    assert!(String::from_utf8(a)
+        .unwrap()
+        .contains("\n# <!-- /SECTION:STRUCTURE phase=d"));
 }
 
 #[test]
@@ -84,7 +98,12 @@ fn open_anchor_is_closed_by_the_first_fill() {
     env.write("app/a.py", "# <!-- SECTION:STRUCTURE -->\nAFTER = 1\n");
     phase_d(&env, &assets, &[]).success();
     let a = env.read("app/a.py");
-    assert!(a.starts_with("# <!-- SECTION:STRUCTURE -->\nA = \"d\"\n# <!-- /SECTION:STRUCTURE phase=d sha256="), "{a}");
+    assert!(
+        a.starts_with(
+            "# <!-- SECTION:STRUCTURE -->\nA = \"d\"\n# <!-- /SECTION:STRUCTURE phase=d sha256="
+        ),
+        "{a}"
+    );
     assert!(a.ends_with(" -->\nAFTER = 1\n"), "{a}");
 }
 
@@ -102,7 +121,10 @@ fn each_malformed_anchor_is_an_error_with_file_and_line_and_nothing_is_written()
         env.write("app/a.py", text);
         let before = env.fingerprint();
         let run = phase_d(&env, &assets, &[]);
-        run.code(2).stderr_has(location).stderr_has(message).stderr_has("help:");
+        run.code(2)
+            .stderr_has(location)
+            .stderr_has(message)
+            .stderr_has("help:");
         assert_eq!(env.fingerprint(), before, "{what}: something was written");
     }
 }
@@ -111,7 +133,10 @@ fn each_malformed_anchor_is_an_error_with_file_and_line_and_nothing_is_written()
 fn missing_prerequisite_is_refused() {
     let env = Env::new();
     let assets = mini_phases(&env);
-    env.write("app/a.py", "# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n");
+    env.write(
+        "app/a.py",
+        "# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n",
+    );
     let before = env.fingerprint();
     phase_d(&env, &assets, &[])
         .code(1)
@@ -137,7 +162,10 @@ fn missing_anchor_in_the_last_file_writes_nothing_at_all() {
 #[test]
 fn template_error_in_the_last_fill_writes_nothing_and_names_the_template_line() {
     let (env, assets) = scaffolded();
-    env.asset("templates/phase_d/app/b.py.tera", "def run(self) -> int:\n    return {{ nowhere.to_be_found }}\n");
+    env.asset(
+        "templates/phase_d/app/b.py.tera",
+        "def run(self) -> int:\n    return {{ nowhere.to_be_found }}\n",
+    );
     let before = env.fingerprint();
     phase_d(&env, &assets, &[])
         .code(2)
@@ -172,7 +200,9 @@ fn a_later_phase_marker_is_fine_when_nothing_changes() {
     let (env, assets) = scaffolded();
     phase_d(&env, &assets, &[]).success();
     env.write("docs/BUILD_PHASE_E_COMPLETE", "PHASE E COMPLETE\n");
-    phase_d(&env, &assets, &[]).success().stderr_has("nothing to do");
+    phase_d(&env, &assets, &[])
+        .success()
+        .stderr_has("nothing to do");
 }
 
 #[test]
@@ -198,7 +228,10 @@ fn a_hand_edited_fill_is_refused_and_force_overwrites_it() {
 fn a_stale_fill_is_rewritten_when_the_template_changes() {
     let (env, assets) = scaffolded();
     phase_d(&env, &assets, &[]).success();
-    env.asset("templates/phase_d/app/a.py.tera", "A = \"{{ phase.id }}2\"\n");
+    env.asset(
+        "templates/phase_d/app/a.py.tera",
+        "A = \"{{ phase.id }}2\"\n",
+    );
     phase_d(&env, &assets, &[]).success().stderr_has("stale");
     assert!(env.read("app/a.py").contains("A = \"d2\""));
 }
@@ -210,7 +243,10 @@ fn permissions_are_kept() {
     let (env, assets) = scaffolded();
     std::fs::set_permissions(env.path("app/a.py"), std::fs::Permissions::from_mode(0o750)).unwrap();
     phase_d(&env, &assets, &[]).success();
-    let mode = std::fs::metadata(env.path("app/a.py")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(env.path("app/a.py"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o750);
 }
 
@@ -221,12 +257,19 @@ fn phase_c_refuses_a_folder_with_content_but_accepts_an_empty_git_repo() {
     let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
     args.extend(["phase", "c"]);
     env.write("notes.txt", "mine\n");
-    env.run(&args).code(1).stderr_has("holds notes.txt").stderr_has("--repo");
+    env.run(&args)
+        .code(1)
+        .stderr_has("holds notes.txt")
+        .stderr_has("--repo");
     assert_eq!(env.files(""), ["notes.txt"]);
 
     let git = Env::new();
     let assets = mini_phases(&git);
-    let status = std::process::Command::new("git").args(["init", "-q"]).current_dir(git.root()).status().unwrap();
+    let status = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(git.root())
+        .status()
+        .unwrap();
     assert!(status.success());
     let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
     args.extend(["phase", "c"]);
@@ -254,19 +297,29 @@ fn spec_with_an_unknown_key_is_an_error_with_file_line_and_column() {
     std::fs::write(&spec, text).unwrap();
     let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
     args.extend(["spec", "list"]);
-    env.run(&args).code(2).stderr_has("error[spec]").stderr_has("d.yaml:9:1").stderr_has("colour");
+    env.run(&args)
+        .code(2)
+        .stderr_has("error[spec]")
+        .stderr_has("d.yaml:9:1")
+        .stderr_has("colour");
 }
 
 #[test]
 fn unknown_phase_is_an_error() {
-    Env::new().run(&["phase", "x"]).code(2).stderr_has("no phase `x`").stderr_has("known phases: c, d");
+    Env::new()
+        .run(&["phase", "x"])
+        .code(2)
+        .stderr_has("no phase `x`")
+        .stderr_has("known phases: c, d");
 }
 
 #[test]
 fn spec_list_and_show_print_the_embedded_specs() {
     let env = Env::new();
     let list = env.run(&["spec", "list"]);
-    list.success().stdout_has("Backend scaffold").stdout_has("Backend Implementation (Part 2)");
+    list.success()
+        .stdout_has("Backend scaffold")
+        .stdout_has("Backend Implementation (Part 2)");
     let show = env.run(&["spec", "show", "d"]);
     show.success()
         .stdout_has("\"done\": \"PHASE D DONE — READY FOR PHASE E\"")

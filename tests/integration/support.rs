@@ -22,8 +22,14 @@ pub struct Run {
 impl Env {
     pub fn new() -> Self {
         Self {
-            dir: tempfile::Builder::new().prefix("hivegen-test-").tempdir().expect("temp dir"),
-            assets: tempfile::Builder::new().prefix("hivegen-assets-").tempdir().expect("temp dir"),
+            dir: tempfile::Builder::new()
+                .prefix("hivegen-test-")
+                .tempdir()
+                .expect("temp dir"),
+            assets: tempfile::Builder::new()
+                .prefix("hivegen-assets-")
+                .tempdir()
+                .expect("temp dir"),
         }
     }
 
@@ -87,7 +93,13 @@ impl Env {
             .filter_entry(|e| e.file_name() != ".git")
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         out.sort();
         out
@@ -124,19 +136,31 @@ impl Run {
 
     #[track_caller]
     pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
         self
     }
 
     /// The last non-empty line of stdout.
     pub fn last_line(&self) -> &str {
-        self.stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+        self.stdout
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
     }
 }
 
@@ -159,7 +183,10 @@ pub fn mini_phases(env: &Env) -> Vec<String> {
         "templates/phase_c/app/b.py.tera",
         "\"\"\"B.\"\"\"\n\n\nclass B:\n    # <!-- SECTION:LOGIC -->\n    # <!-- /SECTION:LOGIC -->\n    pass\n",
     );
-    env.asset("templates/phase_d/app/a.py.tera", "A = \"{{ phase.id }}\"\n");
+    env.asset(
+        "templates/phase_d/app/a.py.tera",
+        "A = \"{{ phase.id }}\"\n",
+    );
     env.asset(
         "templates/phase_d/app/b.py.tera",
         "def run(self) -> int:\n    return 1\n",
