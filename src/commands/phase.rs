@@ -38,6 +38,12 @@ pub fn run(
                 .help("pass the repository with --repo DIR"),
         );
     }
+    // Plan and write under one lock, so two runs on one repository cannot interleave.
+    let _lock = if mode == Mode::Apply {
+        Some(apply::lock(&repo.root)?)
+    } else {
+        None
+    };
     let plan = plan::plan(
         registry,
         spec,
