@@ -6,4 +6,5 @@
 mod support;
 
 mod engine;
+mod properties;
 mod snapshots;
