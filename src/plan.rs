@@ -346,7 +346,17 @@ fn plan_fills(
             let Some(reason) = decide(&text, a, &body, spec, file, options, plan) else {
                 continue;
             };
-            text = fill::replace(&text, a, &body, &spec.id, eol);
+            let next = fill::replace(&text, a, &body, &spec.id, eol);
+            // A template that renders an anchor marker would break the file's anchors.
+            if anchor::parse(&next).map(|n| n.len()) != Ok(anchors.len()) {
+                return Err(Diagnostic::error(
+                    "template",
+                    format!("the fill of anchor `{}` of {file} renders an anchor marker", f.anchor),
+                )
+                .file(renderer.display(&f.template()))
+                .help("a fill may not contain `<!-- SECTION:… -->` lines; remove them from the template"));
+            }
+            text = next;
             reasons.push(FillChange {
                 anchor: f.anchor.clone(),
                 reason,

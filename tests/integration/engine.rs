@@ -414,3 +414,17 @@ fn hostile_specs_are_refused() {
         assert!(env.files("").is_empty(), "{what}: something was written");
     }
 }
+
+#[test]
+fn a_template_that_renders_an_anchor_marker_is_an_error() {
+    let (env, assets) = scaffolded();
+    env.asset(
+        "templates/phase_d/app/a.py.tera",
+        "A = 1\n# <!-- SECTION:SNEAKY -->\n",
+    );
+    let before = env.fingerprint();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("renders an anchor marker");
+    assert_eq!(env.fingerprint(), before);
+}
