@@ -322,7 +322,7 @@ fn spec_list_and_show_print_the_embedded_specs() {
         .stdout_has("Backend Implementation (Part 2)");
     let show = env.run(&["spec", "show", "d"]);
     show.success()
-        .stdout_has("\"done\": \"PHASE D DONE — READY FOR PHASE E\"")
+        .stdout_has("done: PHASE D DONE — READY FOR PHASE E")
         .stdout_has("backend/app/models/user.py");
 }
 
