@@ -2,6 +2,7 @@
 //! write into. This module only reads: it finds every anchor of a text, with byte offsets, and
 //! reports malformed ones with a line and column. Writing bodies is `fill`'s job.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -80,7 +81,9 @@ pub enum AnchorErrorKind {
         outer_line: usize,
         inner: String,
     },
-    #[error("end marker `/SECTION:{found}` closes anchor `{expected}` (begun at line {begin_line})")]
+    #[error(
+        "end marker `/SECTION:{found}` closes anchor `{expected}` (begun at line {begin_line})"
+    )]
     Mismatched {
         expected: String,
         found: String,
@@ -117,9 +120,12 @@ impl AnchorErrorKind {
             Self::PrefixMismatch { begin, .. } => {
                 format!("write the end marker behind the same comment prefix as its begin marker: `{begin}`")
             }
-            Self::BeginTrailer { .. } => "only an end marker carries a stamp; remove the extra text".into(),
+            Self::BeginTrailer { .. } => {
+                "only an end marker carries a stamp; remove the extra text".into()
+            }
             Self::BadStamp { .. } => {
-                "a stamp reads `phase=ID sha256=HEX16`; remove it to let hivegen write it again".into()
+                "a stamp reads `phase=ID sha256=HEX16`; remove it to let hivegen write it again"
+                    .into()
             }
         }
     }
@@ -154,7 +160,13 @@ fn markers(text: &str) -> Vec<Raw> {
         line_no += 1;
         let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
         let end = nl.map_or(bytes.len(), |i| i + 1);
-        let content_end = nl.map_or(bytes.len(), |i| if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i });
+        let content_end = nl.map_or(bytes.len(), |i| {
+            if i > start && bytes[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            }
+        });
         let line = &text[start..content_end];
         if line.contains("SECTION:") {
             if let Some(c) = MARKER.captures(line) {
@@ -183,7 +195,7 @@ fn markers(text: &str) -> Vec<Raw> {
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
+    memchr::memchr(needle, haystack)
 }
 
 fn parse_stamp(name: &str, trailer: &str, at: &MarkerLine) -> Result<Option<Stamp>, AnchorError> {
@@ -203,7 +215,9 @@ fn parse_stamp(name: &str, trailer: &str, at: &MarkerLine) -> Result<Option<Stam
     for part in trailer.split_whitespace() {
         match part.split_once('=') {
             Some(("phase", v)) if !v.is_empty() && phase.is_none() => phase = Some(v.to_string()),
-            Some(("sha256", v)) if v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()) && sum.is_none() => {
+            Some(("sha256", v))
+                if v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()) && sum.is_none() =>
+            {
                 sum = Some(v.to_ascii_lowercase())
             }
             _ => return Err(bad()),
@@ -222,6 +236,15 @@ fn prefix_text(p: &Option<String>) -> String {
 /// Parses every anchor of `text`, in order. `text` must not start with a BOM.
 pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
     let raws = markers(text);
+    // Index of the last end marker of each name, and the first begin line of each name: both
+    // looked up per marker, so that a file of many markers stays linear.
+    let mut last_end: HashMap<&str, usize> = HashMap::new();
+    for (i, m) in raws.iter().enumerate() {
+        if m.is_end {
+            last_end.insert(&m.name, i);
+        }
+    }
+    let mut first_begin: HashMap<&str, usize> = HashMap::new();
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut i = 0;
     while i < raws.len() {
@@ -232,7 +255,9 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
             col: r.marker.col,
         };
         if r.is_end {
-            return Err(err(AnchorErrorKind::EndWithoutBegin { name: r.name.clone() }));
+            return Err(err(AnchorErrorKind::EndWithoutBegin {
+                name: r.name.clone(),
+            }));
         }
         if !r.trailer.is_empty() {
             return Err(err(AnchorErrorKind::BeginTrailer {
@@ -240,12 +265,13 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
                 text: r.trailer.clone(),
             }));
         }
-        if let Some(first) = anchors.iter().find(|a| a.name == r.name) {
+        if let Some(&first) = first_begin.get(r.name.as_str()) {
             return Err(err(AnchorErrorKind::Duplicate {
                 name: r.name.clone(),
-                first: first.begin.line,
+                first,
             }));
         }
+        first_begin.insert(&r.name, r.marker.line);
         match raws.get(i + 1) {
             Some(next) if next.is_end => {
                 let at = |kind| AnchorError {
@@ -280,7 +306,7 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
                 // No end right after: an open anchor, unless its end comes later (then the
                 // marker in between is nested inside it).
                 if let Some(next) = next {
-                    if raws[i + 1..].iter().any(|m| m.is_end && m.name == r.name) {
+                    if last_end.get(r.name.as_str()).is_some_and(|&e| e > i) {
                         return Err(AnchorError {
                             kind: AnchorErrorKind::Nested {
                                 outer: r.name.clone(),
@@ -319,7 +345,8 @@ mod tests {
 
     #[test]
     fn finds_closed_and_open_anchors() {
-        let text = "a\n# <!-- SECTION:ONE -->\nbody\n# <!-- /SECTION:ONE -->\n  // <!-- SECTION:TWO -->\n";
+        let text =
+            "a\n# <!-- SECTION:ONE -->\nbody\n# <!-- /SECTION:ONE -->\n  // <!-- SECTION:TWO -->\n";
         let anchors = parse(text).unwrap();
         assert_eq!(anchors.len(), 2);
         assert_eq!(&text[anchors[0].body()], "body\n");
@@ -349,7 +376,10 @@ mod tests {
     #[test]
     fn malformed_cases() {
         let kind = |t: &str| parse(t).unwrap_err().kind;
-        assert!(matches!(kind("<!-- /SECTION:A -->\n"), AnchorErrorKind::EndWithoutBegin { .. }));
+        assert!(matches!(
+            kind("<!-- /SECTION:A -->\n"),
+            AnchorErrorKind::EndWithoutBegin { .. }
+        ));
         assert!(matches!(
             kind("<!-- SECTION:A -->\n<!-- /SECTION:A -->\n<!-- SECTION:A -->\n<!-- /SECTION:A -->\n"),
             AnchorErrorKind::Duplicate { .. }

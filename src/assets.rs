@@ -39,7 +39,11 @@ impl Source {
         let mut out = Vec::new();
         match self {
             Source::Embedded { dir, .. } => {
-                let sub = if prefix.is_empty() { Some(*dir) } else { dir.get_dir(prefix) };
+                let sub = if prefix.is_empty() {
+                    Some(*dir)
+                } else {
+                    dir.get_dir(prefix)
+                };
                 if let Some(sub) = sub {
                     collect_embedded(sub, prefix, &mut out);
                 }
@@ -89,8 +93,10 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", path.display())))?;
     String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error("io", format!("{} is not UTF-8 text", path.display()))
-            .help(format!("invalid byte at offset {}", e.utf8_error().valid_up_to()))
+        Diagnostic::error("io", format!("{} is not UTF-8 text", path.display())).help(format!(
+            "invalid byte at offset {}",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }
 
@@ -120,16 +126,17 @@ impl Assets {
     /// Resolves each asset: the command line first, then `<repo>/.hivegen/`, then embedded.
     pub fn resolve(overrides: &Overrides, repo: &Path) -> Result<Self, Diagnostic> {
         let local = repo.join(".hivegen");
-        let pick = |flag: &Option<PathBuf>, local_name: &str| -> Result<Option<PathBuf>, Diagnostic> {
-            match flag {
-                Some(p) if !p.exists() => Err(Diagnostic::error(
-                    "usage",
-                    format!("{} does not exist", p.display()),
-                )),
-                Some(p) => Ok(Some(p.clone())),
-                None => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
-            }
-        };
+        let pick =
+            |flag: &Option<PathBuf>, local_name: &str| -> Result<Option<PathBuf>, Diagnostic> {
+                match flag {
+                    Some(p) if !p.exists() => Err(Diagnostic::error(
+                        "usage",
+                        format!("{} does not exist", p.display()),
+                    )),
+                    Some(p) => Ok(Some(p.clone())),
+                    None => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
+                }
+            };
         let specs = match pick(&overrides.specs, "specs")? {
             Some(p) => Source::Disk(p),
             None => Source::Embedded {
@@ -176,7 +183,9 @@ impl Assets {
             .specs
             .files_under("")?
             .into_iter()
-            .filter(|(rel, _)| !rel.contains('/') && (rel.ends_with(".yaml") || rel.ends_with(".yml")))
+            .filter(|(rel, _)| {
+                !rel.contains('/') && (rel.ends_with(".yaml") || rel.ends_with(".yml"))
+            })
             .map(|(rel, text)| (self.specs.display(&rel), text))
             .collect())
     }

@@ -12,12 +12,20 @@ use crate::config::{Config, Mode, Task, Verbosity};
 /// verify phase boundaries in CI.
 #[derive(Debug, Parser)]
 #[command(name = "hivegen", version, about, max_term_width = 100)]
-#[command(after_help = "Examples:\n  hivegen phase c --repo demo\n  hivegen phase d --repo demo\n  hivegen phase d --diff\n  hivegen verify --base origin/main --format github")]
+#[command(
+    after_help = "Examples:\n  hivegen phase c --repo demo\n  hivegen phase d --repo demo\n  hivegen phase d --diff\n  hivegen verify --base origin/main --format github"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
     /// The HiveSync repository to work on.
-    #[arg(long, short = 'C', global = true, value_name = "DIR", default_value = ".")]
+    #[arg(
+        long,
+        short = 'C',
+        global = true,
+        value_name = "DIR",
+        default_value = "."
+    )]
     repo: PathBuf,
     /// Read phase specs from DIR instead of the embedded ones.
     #[arg(long, global = true, value_name = "DIR")]
@@ -39,7 +47,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a phase: `c` lays the scaffold, `d` fills its anchors.
-    #[command(after_help = "Examples:\n  hivegen phase c --repo demo     # scaffold into a new folder\n  hivegen phase d --repo demo     # fill the Phase D anchors\n  hivegen phase d --diff          # preview, write nothing\n  hivegen phase d --check         # exit 1 if anything would change")]
+    #[command(
+        after_help = "Examples:\n  hivegen phase c --repo demo     # scaffold into a new folder\n  hivegen phase d --repo demo     # fill the Phase D anchors\n  hivegen phase d --diff          # preview, write nothing\n  hivegen phase d --check         # exit 1 if anything would change"
+    )]
     Phase {
         /// The phase id (`c`, `d`).
         id: String,
@@ -54,7 +64,9 @@ enum Command {
         check: bool,
     },
     /// Check phase boundaries: the tree, and the change since a base revision.
-    #[command(after_help = "Examples:\n  hivegen verify                          # the working tree\n  hivegen verify --base origin/main       # the change since origin/main\n  hivegen verify --base HEAD~1 --format github")]
+    #[command(
+        after_help = "Examples:\n  hivegen verify                          # the working tree\n  hivegen verify --base origin/main       # the change since origin/main\n  hivegen verify --base HEAD~1 --format github"
+    )]
     Verify {
         /// Also judge the change from REV (read with git) to the working tree.
         #[arg(long, value_name = "REV")]
@@ -64,7 +76,9 @@ enum Command {
         format: VerifyFormat,
     },
     /// List every anchor of the repository with its state.
-    #[command(after_help = "Examples:\n  hivegen anchors\n  hivegen anchors --format json | jq '.[] | select(.state != \"empty\")'")]
+    #[command(
+        after_help = "Examples:\n  hivegen anchors\n  hivegen anchors --format json | jq '.[] | select(.state != \"empty\")'"
+    )]
     Anchors {
         /// Table or JSON.
         #[arg(long, value_enum, default_value = "human")]
@@ -122,7 +136,12 @@ impl Cli {
             Verbosity::Normal
         };
         let task = match self.command {
-            Command::Phase { id, force, diff, check } => Task::Phase {
+            Command::Phase {
+                id,
+                force,
+                diff,
+                check,
+            } => Task::Phase {
                 id,
                 force,
                 mode: if diff {

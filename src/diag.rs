@@ -124,7 +124,11 @@ impl fmt::Display for Diagnostic {
         }
         if let (Some(src), Some(line)) = (&self.source_line, self.line) {
             let col = self.col.unwrap_or(1);
-            let lead: String = src.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let lead: String = src
+                .chars()
+                .take(col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{line} | {src}")?;
             writeln!(f, "{pad} | {lead}{}", "^".repeat(self.width))?;

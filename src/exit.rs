@@ -36,6 +36,9 @@ mod tests {
 
     #[test]
     fn codes_are_stable() {
-        assert_eq!([Exit::Success, Exit::Failure, Exit::Error].map(Exit::code), [0, 1, 2]);
+        assert_eq!(
+            [Exit::Success, Exit::Failure, Exit::Error].map(Exit::code),
+            [0, 1, 2]
+        );
     }
 }

@@ -96,7 +96,9 @@ pub fn replace(text: &str, anchor: &Anchor, body: &str, phase: &str, eol: &str) 
             out.push_str(body);
             // The end marker mirrors the begin marker, slash and stamp added.
             let content = begin_line.trim_end_matches(['\n', '\r']);
-            let at = content.find("SECTION:").expect("a begin marker holds SECTION:");
+            let at = content
+                .find("SECTION:")
+                .expect("a begin marker holds SECTION:");
             let name_end = at + "SECTION:".len() + anchor.name.len();
             out.push_str(&content[..at]);
             out.push('/');
@@ -124,7 +126,9 @@ mod tests {
         let eol = line_ending(text);
         let body = layout("x = 1\n\nif x:\n    y = 2\n", &a.begin.indent, eol);
         let once = replace(text, a, &body, "d", eol);
-        assert!(once.starts_with("head\r\n    # <!-- SECTION:A -->\r\n    x = 1\r\n\r\n    if x:\r\n        y = 2\r\n"));
+        assert!(once.starts_with(
+            "head\r\n    # <!-- SECTION:A -->\r\n    x = 1\r\n\r\n    if x:\r\n        y = 2\r\n"
+        ));
         assert!(once.ends_with("\r\ntail\r\n"));
         let a2 = &parse(&once).unwrap()[0];
         assert_eq!(body_state(&once, a2), BodyState::Intact);
@@ -138,13 +142,22 @@ mod tests {
         let out = replace(text, a, "x\n", "d", "\n");
         assert_eq!(
             out,
-            format!("# <!-- SECTION:A -->\nx\n# <!-- /SECTION:A phase=d sha256={} -->\nrest\n", checksum("x\n"))
+            format!(
+                "# <!-- SECTION:A -->\nx\n# <!-- /SECTION:A phase=d sha256={} -->\nrest\n",
+                checksum("x\n")
+            )
         );
     }
 
     #[test]
     fn edited_body_is_detected() {
-        let filled = replace("<!-- SECTION:A -->\n<!-- /SECTION:A -->\n", &parse("<!-- SECTION:A -->\n<!-- /SECTION:A -->\n").unwrap()[0], "x\n", "d", "\n");
+        let filled = replace(
+            "<!-- SECTION:A -->\n<!-- /SECTION:A -->\n",
+            &parse("<!-- SECTION:A -->\n<!-- /SECTION:A -->\n").unwrap()[0],
+            "x\n",
+            "d",
+            "\n",
+        );
         let edited = filled.replace("x\n", "y\n");
         let a = &parse(&edited).unwrap()[0];
         assert_eq!(body_state(&edited, a), BodyState::Edited);

@@ -41,8 +41,12 @@ pub fn run(config: Config) -> Result<Exit, Diagnostic> {
     let registry = Registry::from_sources(&assets.spec_sources()?)?;
     let repo = DiskRepo::new(config.repo.clone());
     match &config.task {
-        Task::Phase { id, force, mode } => commands::phase::run(&registry, &assets, &repo, id, *force, *mode, &out),
-        Task::Verify { base, format } => commands::verify::run(&registry, &repo, base.as_deref(), *format, &out),
+        Task::Phase { id, force, mode } => {
+            commands::phase::run(&registry, &assets, &repo, id, *force, *mode, &out)
+        }
+        Task::Verify { base, format } => {
+            commands::verify::run(&registry, &repo, base.as_deref(), *format, &out)
+        }
         Task::Anchors { json } => commands::anchors::run(&registry, &repo, *json, &out),
         Task::SpecList => Ok(commands::spec::list(&registry, &out)),
         Task::SpecShow { id } => commands::spec::show(&registry, id, &out),

@@ -13,6 +13,9 @@ use crate::render::Renderer;
 use crate::repo::Repo;
 use crate::spec::{PhaseSpec, Registry};
 
+/// The largest file hivegen fills: far beyond any source file, small enough to hold in memory.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+
 /// Why a file or an anchor changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -123,7 +126,8 @@ pub fn plan(
 }
 
 fn io_error(repo: &dyn Repo, rel: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name())).file(rel.to_string())
+    Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name()))
+        .file(rel.to_string())
 }
 
 fn read(repo: &dyn Repo, rel: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
@@ -158,7 +162,12 @@ fn check_requirements(
 }
 
 /// Refuses to rewrite fills once a later phase's marker exists: its code is frozen.
-fn check_frozen(registry: &Registry, spec: &PhaseSpec, repo: &dyn Repo, plan: &mut Plan) -> Result<(), Diagnostic> {
+fn check_frozen(
+    registry: &Registry,
+    spec: &PhaseSpec,
+    repo: &dyn Repo,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
     let mut later: Vec<String> = registry
         .phases
         .values()
@@ -167,7 +176,10 @@ fn check_frozen(registry: &Registry, spec: &PhaseSpec, repo: &dyn Repo, plan: &m
         .collect();
     let docs = repo.list("docs").map_err(|e| io_error(repo, "docs", &e))?;
     for name in docs {
-        if let Some(id) = name.strip_prefix("BUILD_PHASE_").and_then(|n| n.strip_suffix("_COMPLETE")) {
+        if let Some(id) = name
+            .strip_prefix("BUILD_PHASE_")
+            .and_then(|n| n.strip_suffix("_COMPLETE"))
+        {
             if id.to_lowercase() > spec.id {
                 later.push(format!("docs/{name}"));
             }
@@ -278,6 +290,23 @@ fn plan_fills(
             }
             continue;
         };
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(Diagnostic::error(
+                "io",
+                format!(
+                    "{file} is {} MiB, more than hivegen fills ({} MiB)",
+                    bytes.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )
+            .file(file)
+            .help("a HiveSync source file is never this large; restore it from the scaffold"));
+        }
+        if bytes.contains(&0) {
+            return Err(Diagnostic::error("io", format!("{file} is a binary file"))
+                .file(file)
+                .help("hivegen fills anchors of text files only; restore it from the scaffold"));
+        }
         let original = String::from_utf8(bytes.clone()).map_err(|_| {
             Diagnostic::error("io", format!("{file} is not UTF-8 text"))
                 .file(file)
@@ -317,7 +346,17 @@ fn plan_fills(
             let Some(reason) = decide(&text, a, &body, spec, file, options, plan) else {
                 continue;
             };
-            text = fill::replace(&text, a, &body, &spec.id, eol);
+            let next = fill::replace(&text, a, &body, &spec.id, eol);
+            // A template that renders an anchor marker would break the file's anchors.
+            if anchor::parse(&next).map(|n| n.len()) != Ok(anchors.len()) {
+                return Err(Diagnostic::error(
+                    "template",
+                    format!("the fill of anchor `{}` of {file} renders an anchor marker", f.anchor),
+                )
+                .file(renderer.display(&f.template()))
+                .help("a fill may not contain `<!-- SECTION:… -->` lines; remove them from the template"));
+            }
+            text = next;
             reasons.push(FillChange {
                 anchor: f.anchor.clone(),
                 reason,
@@ -359,12 +398,21 @@ fn decide(
         BodyState::Unstamped if same => Some(Reason::Stamp),
         state => {
             let (reason, what) = match state {
-                BodyState::Edited => (Reason::Edited, "was edited by hand since hivegen wrote it".to_string()),
+                BodyState::Edited => (
+                    Reason::Edited,
+                    "was edited by hand since hivegen wrote it".to_string(),
+                ),
                 BodyState::Intact => (
                     Reason::Unstamped,
-                    format!("was filled by phase {}", a.stamp.as_ref().map_or("?", |s| s.phase.as_str())),
+                    format!(
+                        "was filled by phase {}",
+                        a.stamp.as_ref().map_or("?", |s| s.phase.as_str())
+                    ),
                 ),
-                _ => (Reason::Unstamped, "holds content hivegen did not write".to_string()),
+                _ => (
+                    Reason::Unstamped,
+                    "holds content hivegen did not write".to_string(),
+                ),
             };
             if options.force {
                 plan.overwritten.push((file.to_string(), a.name.clone()));
@@ -383,7 +431,12 @@ fn decide(
     }
 }
 
-fn plan_marker(spec: &PhaseSpec, repo: &dyn Repo, fills_change: bool, plan: &mut Plan) -> Result<(), Diagnostic> {
+fn plan_marker(
+    spec: &PhaseSpec,
+    repo: &dyn Repo,
+    fills_change: bool,
+    plan: &mut Plan,
+) -> Result<(), Diagnostic> {
     let old = read(repo, &spec.marker.path)?;
     let new = spec.marker.content.as_bytes().to_vec();
     if old.as_ref() != Some(&new) || (fills_change && old.is_none()) {

@@ -25,10 +25,17 @@ impl Renderer {
         let mut sources = BTreeMap::new();
         let files = source.files_under(&folder)?;
         for (rel, text) in &files {
-            sources.insert(rel.clone(), (source.display(&format!("{folder}/{rel}")), text.clone()));
+            sources.insert(
+                rel.clone(),
+                (source.display(&format!("{folder}/{rel}")), text.clone()),
+            );
         }
-        tera.add_raw_templates(files.iter().map(|(rel, text)| (rel.as_str(), text.as_str())))
-            .map_err(|e| convert(&e, &sources))?;
+        tera.add_raw_templates(
+            files
+                .iter()
+                .map(|(rel, text)| (rel.as_str(), text.as_str())),
+        )
+        .map_err(|e| convert(&e, &sources))?;
         Ok(Self { tera, sources })
     }
 
@@ -39,20 +46,29 @@ impl Renderer {
 
     /// Where a template is, for messages.
     pub fn display(&self, name: &str) -> String {
-        self.sources.get(name).map_or_else(|| name.to_string(), |(d, _)| d.clone())
+        self.sources
+            .get(name)
+            .map_or_else(|| name.to_string(), |(d, _)| d.clone())
     }
 
     /// Renders `name` with `vars` (a serializable map of top-level variables).
     pub fn render(&self, name: &str, vars: &impl Serialize) -> Result<String, Diagnostic> {
         if !self.has(name) {
-            return Err(Diagnostic::error("template", format!("template `{name}` not found"))
-                .file(self.display(name))
-                .help("add the template, or fix the `template:` of the spec"));
+            return Err(
+                Diagnostic::error("template", format!("template `{name}` not found"))
+                    .file(self.display(name))
+                    .help("add the template, or fix the `template:` of the spec"),
+            );
         }
         let context = Context::from_serialize(vars).map_err(|e| {
-            Diagnostic::error("template", format!("cannot build the context of `{name}`: {e}"))
+            Diagnostic::error(
+                "template",
+                format!("cannot build the context of `{name}`: {e}"),
+            )
         })?;
-        self.tera.render(name, &context).map_err(|e| convert(&e, &self.sources))
+        self.tera
+            .render(name, &context)
+            .map_err(|e| convert(&e, &self.sources))
     }
 }
 

@@ -46,7 +46,11 @@ impl Repo for DiskRepo {
     }
 
     fn list(&self, rel: &str) -> io::Result<Vec<String>> {
-        let dir = if rel.is_empty() { self.root.clone() } else { self.path(rel) };
+        let dir = if rel.is_empty() {
+            self.root.clone()
+        } else {
+            self.path(rel)
+        };
         match std::fs::read_dir(&dir) {
             Ok(rd) => {
                 let mut names: Vec<String> = rd
@@ -79,7 +83,11 @@ fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
     } else {
         Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
-            format!("{} leads outside the repository (to {})", path.display(), real.display()),
+            format!(
+                "{} leads outside the repository (to {})",
+                path.display(),
+                real.display()
+            ),
         ))
     }
 }
@@ -105,7 +113,11 @@ impl Repo for MemRepo {
     }
 
     fn list(&self, rel: &str) -> io::Result<Vec<String>> {
-        let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        let prefix = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
         let mut names: Vec<String> = self
             .files
             .keys()

@@ -64,7 +64,9 @@ pub struct CreateSpec {
 impl CreateSpec {
     /// The template that renders this file.
     pub fn template(&self) -> String {
-        self.template.clone().unwrap_or_else(|| format!("{}.tera", self.path))
+        self.template
+            .clone()
+            .unwrap_or_else(|| format!("{}.tera", self.path))
     }
 }
 
@@ -87,14 +89,17 @@ pub struct FillSpec {
 impl FillSpec {
     /// The template that renders this fill.
     pub fn template(&self) -> String {
-        self.template.clone().unwrap_or_else(|| format!("{}.tera", self.file))
+        self.template
+            .clone()
+            .unwrap_or_else(|| format!("{}.tera", self.file))
     }
 }
 
 impl PhaseSpec {
     /// Parses and validates one spec; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self, Diagnostic> {
-        let spec: PhaseSpec = serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, text, origin))?;
+        let spec: PhaseSpec =
+            serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, text, origin))?;
         spec.validate(text, origin)?;
         Ok(spec)
     }
@@ -110,10 +115,15 @@ impl PhaseSpec {
             Diagnostic::error("spec", what)
                 .file(origin)
                 .at(line, col, Some(text))
-                .help("paths in a spec are relative to the repository, with `/`, and never leave it")
+                .help(
+                    "paths in a spec are relative to the repository, with `/`, and never leave it",
+                )
         };
         if self.id.is_empty() || !self.id.bytes().all(|b| b.is_ascii_lowercase()) {
-            return Err(bad(format!("phase id `{}` must be lowercase letters", self.id), "id:"));
+            return Err(bad(
+                format!("phase id `{}` must be lowercase letters", self.id),
+                "id:",
+            ));
         }
         let mut paths: Vec<&str> = vec![&self.marker.path];
         paths.extend(self.creates.iter().map(|c| c.path.as_str()));
@@ -124,7 +134,11 @@ impl PhaseSpec {
             .map(CreateSpec::template)
             .chain(self.fills.iter().map(FillSpec::template))
             .collect();
-        for p in paths.iter().copied().chain(templates.iter().map(String::as_str)) {
+        for p in paths
+            .iter()
+            .copied()
+            .chain(templates.iter().map(String::as_str))
+        {
             if !is_safe_relative(p) {
                 return Err(bad(format!("path `{p}` escapes the repository"), p));
             }
@@ -138,7 +152,10 @@ impl PhaseSpec {
         }
         let mut seen = BTreeMap::new();
         for f in &self.fills {
-            if seen.insert((f.file.as_str(), f.anchor.as_str()), ()).is_some() {
+            if seen
+                .insert((f.file.as_str(), f.anchor.as_str()), ())
+                .is_some()
+            {
                 return Err(bad(
                     format!("anchor `{}` of `{}` is filled twice", f.anchor, f.file),
                     &f.file,
@@ -181,8 +198,14 @@ pub fn yaml_error(e: &serde_saphyr::Error, text: &str, origin: &str) -> Diagnost
     }
 }
 
+/// The first line of a serde-saphyr message, without its own `error: line N column M:` lead
+/// (the diagnostic says where).
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+    static LEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:error:\s*)?(?:line \d+ column \d+:\s*)?").expect("valid regex")
+    });
+    let line = s.lines().next().unwrap_or(s).trim();
+    LEAD.replace(line, "").into_owned()
 }
 
 /// Every phase hivegen knows, by id.
@@ -200,9 +223,12 @@ impl Registry {
             let spec = PhaseSpec::parse(text, origin)?;
             if phases.contains_key(&spec.id) {
                 let (line, col) = find(text, "id:");
-                return Err(Diagnostic::error("spec", format!("phase `{}` is defined twice", spec.id))
-                    .file(origin.clone())
-                    .at(line, col, Some(text)));
+                return Err(Diagnostic::error(
+                    "spec",
+                    format!("phase `{}` is defined twice", spec.id),
+                )
+                .file(origin.clone())
+                .at(line, col, Some(text)));
             }
             phases.insert(spec.id.clone(), spec);
         }
@@ -211,7 +237,10 @@ impl Registry {
                 if !phases.contains_key(r) {
                     return Err(Diagnostic::error(
                         "spec",
-                        format!("phase `{}` requires phase `{r}`, which no spec defines", spec.id),
+                        format!(
+                            "phase `{}` requires phase `{r}`, which no spec defines",
+                            spec.id
+                        ),
                     ));
                 }
             }
@@ -235,7 +264,8 @@ impl Registry {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "id: d\ntitle: T\nmarker:\n  path: docs/M\n  content: \"M\\n\"\ndone: DONE\n";
+    const MINIMAL: &str =
+        "id: d\ntitle: T\nmarker:\n  path: docs/M\n  content: \"M\\n\"\ndone: DONE\n";
 
     #[test]
     fn parses_a_minimal_spec() {
@@ -260,6 +290,9 @@ mod tests {
         assert!(!is_safe_relative("a/../../b"));
         assert!(is_safe_relative("backend/app/main.py"));
         let text = MINIMAL.replace("docs/M", "../M");
-        assert!(PhaseSpec::parse(&text, "d.yaml").unwrap_err().message.contains("escapes"));
+        assert!(PhaseSpec::parse(&text, "d.yaml")
+            .unwrap_err()
+            .message
+            .contains("escapes"));
     }
 }

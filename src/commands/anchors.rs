@@ -7,6 +7,14 @@ use crate::repo::DiskRepo;
 use crate::spec::Registry;
 
 /// Lists anchors as a table or JSON.
-pub fn run(_registry: &Registry, _repo: &DiskRepo, _json: bool, _out: &Out) -> Result<Exit, Diagnostic> {
-    Err(Diagnostic::error("usage", "`hivegen anchors` is not built yet"))
+pub fn run(
+    _registry: &Registry,
+    _repo: &DiskRepo,
+    _json: bool,
+    _out: &Out,
+) -> Result<Exit, Diagnostic> {
+    Err(Diagnostic::error(
+        "usage",
+        "`hivegen anchors` is not built yet",
+    ))
 }

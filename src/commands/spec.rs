@@ -16,17 +16,22 @@ pub fn list(registry: &Registry, out: &Out) -> Exit {
             p.fills.len(),
             p.creates.len(),
             p.rules.len(),
-            if p.requires.is_empty() { "-".to_string() } else { p.requires.join(", ") }
+            if p.requires.is_empty() {
+                "-".to_string()
+            } else {
+                p.requires.join(", ")
+            }
         ));
     }
     out.data(text);
     Exit::Success
 }
 
-/// Prints one phase in full, as YAML-like JSON (stable, machine-readable).
+/// Prints one phase in full, as the YAML it was read from (defaults filled in).
 pub fn show(registry: &Registry, id: &str, out: &Out) -> Result<Exit, Diagnostic> {
     let spec = registry.get(id)?;
-    let json = serde_json::to_string_pretty(spec).expect("a spec serializes");
-    out.data(format!("{json}\n"));
+    let yaml = serde_saphyr::to_string(spec)
+        .map_err(|e| Diagnostic::error("spec", format!("cannot print phase `{id}`: {e}")))?;
+    out.data(yaml);
     Ok(Exit::Success)
 }

@@ -1,0 +1,10 @@
+//! The one integration-test binary: every test runs the real `hivegen` on temp dirs.
+
+// Test helpers are shared across modules of this one binary; `pub` there is for them.
+#![allow(unreachable_pub)]
+
+mod support;
+
+mod engine;
+mod properties;
+mod snapshots;
