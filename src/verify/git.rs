@@ -3,7 +3,8 @@
 //! with its bytes before and after. Only changed files are read.
 
 use std::path::Path;
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 use crate::diag::Diagnostic;
 use crate::rules::{ChangeStatus, FileChange};
@@ -44,9 +45,54 @@ pub(crate) fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// The bytes of `path` (relative to `root`) at revision `base`.
-fn show(root: &Path, base: &str, path: &str) -> Result<Vec<u8>, Diagnostic> {
-    git(root, &["show", &format!("{base}:./{path}")])
+/// The bytes of each of `paths` (relative to `root`) at revision `base`, read by one
+/// `git cat-file --batch` process whatever their number.
+fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, Diagnostic> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| git_error("cannot run git", &e.to_string()))?;
+    let mut request = String::new();
+    for p in paths {
+        request.push_str(&format!("{base}:./{p}\n"));
+    }
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| git_error("cannot run git", &e.to_string()))?;
+    let _ = writer.join();
+    if !output.status.success() {
+        return Err(git_error("`git cat-file --batch` failed", &String::from_utf8_lossy(&output.stderr)));
+    }
+    let mut out = Vec::with_capacity(paths.len());
+    let mut rest: &[u8] = &output.stdout;
+    for p in paths {
+        let nl = rest
+            .iter()
+            .position(|b| *b == b'\n')
+            .ok_or_else(|| git_error("cannot read `git cat-file` output", "it ended early"))?;
+        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+        rest = &rest[nl + 1..];
+        let size: usize = match header.rsplit(' ').next().and_then(|s| s.parse().ok()) {
+            Some(size) if !header.ends_with("missing") => size,
+            _ => return Err(git_error(&format!("cannot read {p} at {base}"), &header)),
+        };
+        if rest.len() < size + 1 {
+            return Err(git_error("cannot read `git cat-file` output", "it ended early"));
+        }
+        out.push(rest[..size].to_vec());
+        rest = &rest[size + 1..];
+    }
+    Ok(out)
 }
 
 fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
@@ -90,7 +136,7 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
             'D' => {
                 let path = next()?;
                 FileChange {
-                    old: Some(show(root, base, &path)?),
+                    old: Some(Vec::new()),
                     new: None,
                     status: ChangeStatus::Deleted,
                     path,
@@ -100,7 +146,7 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
                 let from = next()?;
                 let path = next()?;
                 FileChange {
-                    old: Some(show(root, base, &from)?),
+                    old: Some(Vec::new()),
                     new: read_worktree(root, &path)?,
                     status: ChangeStatus::Renamed { from },
                     path,
@@ -119,7 +165,7 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
             _ => {
                 let path = next()?;
                 FileChange {
-                    old: Some(show(root, base, &path)?),
+                    old: Some(Vec::new()),
                     new: read_worktree(root, &path)?,
                     status: ChangeStatus::Modified,
                     path,
@@ -127,6 +173,19 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
             }
         };
         out.push(change);
+    }
+    // Read every old version at once.
+    let old_paths: Vec<String> = out
+        .iter()
+        .filter(|c| c.old.is_some())
+        .map(|c| match &c.status {
+            ChangeStatus::Renamed { from } => from.clone(),
+            _ => c.path.clone(),
+        })
+        .collect();
+    let olds = show_all(root, base, &old_paths)?;
+    for (change, old) in out.iter_mut().filter(|c| c.old.is_some()).zip(olds) {
+        change.old = Some(old);
     }
     let untracked = git(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
     for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
@@ -138,6 +197,65 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
             path,
         });
     }
+    pair_renames(&mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// `git diff` sees an uncommitted rename as a deletion plus an untracked file: pair them again
+/// when the contents are at least half alike (git's own `-M` threshold).
+fn pair_renames(changes: &mut Vec<FileChange>) {
+    let deleted: Vec<usize> = (0..changes.len())
+        .filter(|&i| changes[i].status == ChangeStatus::Deleted)
+        .collect();
+    let mut used = Vec::new();
+    for i in 0..changes.len() {
+        if changes[i].status != ChangeStatus::Added {
+            continue;
+        }
+        let Some(new) = changes[i].new.clone() else { continue };
+        let best = deleted
+            .iter()
+            .filter(|d| !used.contains(*d))
+            .map(|&d| (d, similarity(changes[d].old.as_deref().unwrap_or_default(), &new)))
+            .filter(|(_, score)| *score >= 0.5)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((d, _)) = best {
+            used.push(d);
+            let from = changes[d].path.clone();
+            changes[i].old = changes[d].old.clone();
+            changes[i].status = ChangeStatus::Renamed { from };
+        }
+    }
+    used.sort_unstable();
+    for d in used.into_iter().rev() {
+        changes.remove(d);
+    }
+}
+
+fn similarity(old: &[u8], new: &[u8]) -> f32 {
+    if old == new {
+        return 1.0;
+    }
+    match (std::str::from_utf8(old), std::str::from_utf8(new)) {
+        // Anchor bodies are left out: a renamed scaffold file may also have been filled.
+        (Ok(a), Ok(b)) => similar::TextDiff::from_lines(&skeleton(a), &skeleton(b)).ratio(),
+        _ => 0.0,
+    }
+}
+
+/// `text` without its anchor bodies (all of it when its anchors are malformed).
+fn skeleton(text: &str) -> String {
+    let Ok(anchors) = crate::anchor::parse(text) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for a in &anchors {
+        let body = a.body();
+        out.push_str(&text[at..body.start]);
+        at = body.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }

@@ -8,3 +8,5 @@ mod support;
 mod engine;
 mod properties;
 mod snapshots;
+mod rules_corpus;
+mod verify;

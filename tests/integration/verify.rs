@@ -1,0 +1,1 @@
+//! `hivegen verify`: exit codes, formats, and the self-check of `phase d`.
