@@ -21,5 +21,9 @@ pub fn run(
     let report = verify::verify(registry, repo, base)?;
     out.data(report::render(&report, format));
     out.say(report::summary(&report));
-    Ok(if report.is_clean() { Exit::Success } else { Exit::Failure })
+    Ok(if report.is_clean() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    })
 }

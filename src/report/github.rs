@@ -5,7 +5,9 @@ use crate::verify::Report;
 
 /// Escapes a command's message (`%`, CR, LF).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command's property value (also `:` and `,`).
@@ -34,7 +36,11 @@ pub(super) fn render(report: &Report) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        out.push_str(&format!("::error {}::{}\n", props.join(","), escape_data(&message)));
+        out.push_str(&format!(
+            "::error {}::{}\n",
+            props.join(","),
+            escape_data(&message)
+        ));
     }
     out
 }

@@ -45,7 +45,11 @@ pub fn summary(report: &Report) -> String {
     let mut rules: Vec<&str> = report.findings.iter().map(|d| d.code.as_str()).collect();
     rules.sort_unstable();
     rules.dedup();
-    let mut files: Vec<&str> = report.findings.iter().filter_map(|d| d.file.as_deref()).collect();
+    let mut files: Vec<&str> = report
+        .findings
+        .iter()
+        .filter_map(|d| d.file.as_deref())
+        .collect();
     files.sort_unstable();
     files.dedup();
     format!(
@@ -67,5 +71,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn letters(ids: &[String]) -> String {
-    ids.iter().map(|i| i.to_uppercase()).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|i| i.to_uppercase())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

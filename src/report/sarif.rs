@@ -45,7 +45,8 @@ pub(super) fn render(report: &Report) -> String {
                 result["ruleIndex"] = json!(i);
             }
             if let Some(file) = &d.file {
-                let mut physical = json!({ "artifactLocation": { "uri": file, "uriBaseId": "%SRCROOT%" } });
+                let mut physical =
+                    json!({ "artifactLocation": { "uri": file, "uriBaseId": "%SRCROOT%" } });
                 if let (Some(line), Some(col)) = (d.line, d.col) {
                     let mut region = json!({
                         "startLine": line,

@@ -66,7 +66,13 @@ pub(crate) fn foreign_statements(text: &str, name: &str, allowed: &BTreeSet<Stri
     // Dedent the body by the marker's indentation so that it parses as top-level code.
     let dedented: String = text[body.clone()]
         .split_inclusive('\n')
-        .map(|l| if l.len() >= indent && l[..indent].trim().is_empty() { &l[indent..] } else { l.trim_start() })
+        .map(|l| {
+            if l.len() >= indent && l[..indent].trim().is_empty() {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
         .collect();
     let first_body_line = a.begin.line + 1;
     statements(&dedented)
@@ -97,6 +103,9 @@ mod tests {
     #[test]
     fn anything_else_is_reported_on_its_line() {
         let text = "# <!-- SECTION:STRUCTURE -->\nfrom .routing import auth, admin\napp.include_router(auth.router)\n@app.get('/health')\ndef health():\n    return {}\n# <!-- /SECTION:STRUCTURE -->\n";
-        assert_eq!(foreign_statements(text, "STRUCTURE", &allowed()), vec![2, 4]);
+        assert_eq!(
+            foreign_statements(text, "STRUCTURE", &allowed()),
+            vec![2, 4]
+        );
     }
 }

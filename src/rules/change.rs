@@ -54,9 +54,7 @@ pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Diagnostic> {
 
 /// Sorts diagnostics by place and drops repeats of one rule on one line.
 pub(crate) fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    out.sort_by(|a, b| {
-        (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code))
-    });
+    out.sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
     let mut seen = BTreeSet::new();
     out.retain(|d| seen.insert((d.file.clone(), d.line, d.code.clone())));
     out
@@ -74,12 +72,22 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
     match &change.status {
         ChangeStatus::Added if !set.may_create.contains(path) => {
             for r in rules_for(StructureCheck::Created, path) {
-                out.push(violation(set, r, path, Some(&format!("`{path}` is a new file"))));
+                out.push(violation(
+                    set,
+                    r,
+                    path,
+                    Some(&format!("`{path}` is a new file")),
+                ));
             }
         }
         ChangeStatus::Deleted => {
             for r in rules_for(StructureCheck::Deleted, path) {
-                out.push(violation(set, r, path, Some(&format!("`{path}` was deleted"))));
+                out.push(violation(
+                    set,
+                    r,
+                    path,
+                    Some(&format!("`{path}` was deleted")),
+                ));
             }
         }
         ChangeStatus::Renamed { from } => {
@@ -87,7 +95,12 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
                 .into_iter()
                 .chain(rules_for(StructureCheck::Renamed, from))
             {
-                out.push(violation(set, r, path, Some(&format!("`{from}` was renamed to `{path}`"))));
+                out.push(violation(
+                    set,
+                    r,
+                    path,
+                    Some(&format!("`{from}` was renamed to `{path}`")),
+                ));
             }
         }
         _ => {}
@@ -101,7 +114,12 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
         }
     }
     for r in touched {
-        out.push(violation(set, r, path, Some(&format!("`{path}` is a protected path"))));
+        out.push(violation(
+            set,
+            r,
+            path,
+            Some(&format!("`{path}` is a protected path")),
+        ));
     }
     if change.new.is_none() {
         return;
@@ -133,7 +151,11 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
         for hit in code.hits(&src, &facts) {
             let (line, _) = line_col(new, hit.span.start);
             if changed.as_ref().is_none_or(|c| c.contains(&line)) {
-                out.push(at_span(violation(set, r, path, Some(&hit.what)), new, &hit.span));
+                out.push(at_span(
+                    violation(set, r, path, Some(&hit.what)),
+                    new,
+                    &hit.span,
+                ));
             }
         }
     }
@@ -151,7 +173,12 @@ fn judge_outside(set: &RuleSet, change: &FileChange, new: Option<&str>, out: &mu
     let (Some(old), Some(new)) = (text(&change.old), new) else {
         if change.old != change.new {
             for r in &rules {
-                out.push(violation(set, r, path, Some("a file that is not UTF-8 text changed")));
+                out.push(violation(
+                    set,
+                    r,
+                    path,
+                    Some("a file that is not UTF-8 text changed"),
+                ));
             }
         }
         return;
@@ -160,7 +187,11 @@ fn judge_outside(set: &RuleSet, change: &FileChange, new: Option<&str>, out: &mu
         Ok(lines) => {
             for line in lines {
                 for r in &rules {
-                    out.push(at_line(violation(set, r, path, Some("edit outside the anchors")), new, line));
+                    out.push(at_line(
+                        violation(set, r, path, Some("edit outside the anchors")),
+                        new,
+                        line,
+                    ));
                 }
             }
         }
@@ -198,7 +229,12 @@ fn changed_lines(old: Option<&str>, new: &str) -> Option<BTreeSet<usize>> {
     let mut lines = BTreeSet::new();
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         match op {
-            DiffOp::Insert { new_index, new_len, .. } | DiffOp::Replace { new_index, new_len, .. } => {
+            DiffOp::Insert {
+                new_index, new_len, ..
+            }
+            | DiffOp::Replace {
+                new_index, new_len, ..
+            } => {
                 lines.extend(new_index + 1..=new_index + new_len);
             }
             _ => {}

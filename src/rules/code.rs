@@ -95,7 +95,9 @@ pub(crate) struct Hit {
 }
 
 fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
-    list.iter().map(|p| DottedPattern::new(p).map_err(|e| e.to_string())).collect()
+    list.iter()
+        .map(|p| DottedPattern::new(p).map_err(|e| e.to_string()))
+        .collect()
 }
 
 impl CompiledCode {
@@ -133,8 +135,8 @@ impl CompiledCode {
             FactKind::Decorator => dotted(&self.decorators),
             FactKind::Attribute => dotted(&self.attributes),
             FactKind::Import => self.imports.iter().any(|p| p.matches_prefix(&fact.name)),
-            FactKind::Name => self.names.iter().any(|n| *n == fact.name),
-            FactKind::Keyword => self.keywords.iter().any(|n| *n == fact.name),
+            FactKind::Name => self.names.contains(&fact.name),
+            FactKind::Keyword => self.keywords.contains(&fact.name),
         };
         hit && !self.except.iter().any(|p| p.matches(&fact.name))
     }
@@ -177,7 +179,10 @@ mod tests {
     fn hits(m: CodeMatch, text: &str) -> Vec<String> {
         let code = CompiledCode::new(&m).unwrap();
         let src = PySource::parse(text);
-        code.hits(&src, &src.facts()).into_iter().map(|h| h.what).collect()
+        code.hits(&src, &src.facts())
+            .into_iter()
+            .map(|h| h.what)
+            .collect()
     }
 
     #[test]
@@ -187,14 +192,18 @@ mod tests {
             except: vec!["<str>.join".into(), "os.path.join".into()],
             ..Default::default()
         };
-        let text = "import os\na = ', '.join(x)\nb = os.path.join('a', 'b')\nc = select(A).join(B)\n";
+        let text =
+            "import os\na = ', '.join(x)\nb = os.path.join('a', 'b')\nc = select(A).join(B)\n";
         assert_eq!(hits(m, text), ["attribute `<call>.join`"]);
     }
 
     #[test]
     fn queries_report_their_first_capture() {
         let m = CodeMatch {
-            queries: vec!["(await) @hit".into(), "(while_statement condition: (true)) @hit".into()],
+            queries: vec![
+                "(await) @hit".into(),
+                "(while_statement condition: (true)) @hit".into(),
+            ],
             ..Default::default()
         };
         let text = "async def f():\n    await g()\n    while True:\n        pass\n";

@@ -78,7 +78,11 @@ impl RuleSet {
             };
             rules.push(CompiledRule {
                 rule: rule.clone(),
-                scope: if rule.scope.is_empty() { None } else { Some(globs(&rule.scope).map_err(err)?) },
+                scope: if rule.scope.is_empty() {
+                    None
+                } else {
+                    Some(globs(&rule.scope).map_err(err)?)
+                },
                 exclude: globs(&rule.exclude).map_err(err)?,
                 code,
             });
@@ -88,7 +92,8 @@ impl RuleSet {
             .as_deref()
             .map(|d| d.rsplit('/').next().unwrap_or(d).to_string())
             .unwrap_or_else(|| format!("phase_{}.md", spec.id));
-        let mut may_create: BTreeSet<String> = spec.creates.iter().map(|c| c.path.clone()).collect();
+        let mut may_create: BTreeSet<String> =
+            spec.creates.iter().map(|c| c.path.clone()).collect();
         may_create.insert(spec.marker.path.clone());
         Ok(Self {
             phase: spec.id.clone(),
@@ -100,7 +105,9 @@ impl RuleSet {
 
     /// The rules that run a structure check.
     pub fn with_check(&self, check: StructureCheck) -> impl Iterator<Item = &CompiledRule> {
-        self.rules.iter().filter(move |r| r.rule.check == Some(check))
+        self.rules
+            .iter()
+            .filter(move |r| r.rule.check == Some(check))
     }
 
     /// The code rules.
@@ -118,16 +125,26 @@ fn validate_shape(rule: &Rule) -> Result<(), String> {
             if rule.matcher.is_some() {
                 return Err("a structure rule has no `match:`; make it `kind: code`".into());
             }
-            if check == StructureCheck::AnchorContent && (rule.anchor.is_none() || rule.allow.is_empty()) {
-                return Err("an `anchor-content` rule needs `anchor:` and a non-empty `allow:`".into());
+            if check == StructureCheck::AnchorContent
+                && (rule.anchor.is_none() || rule.allow.is_empty())
+            {
+                return Err(
+                    "an `anchor-content` rule needs `anchor:` and a non-empty `allow:`".into(),
+                );
             }
-            if check != StructureCheck::AnchorContent && (rule.anchor.is_some() || !rule.allow.is_empty()) {
-                return Err("`anchor:` and `allow:` belong to `check: anchor-content` rules only".into());
+            if check != StructureCheck::AnchorContent
+                && (rule.anchor.is_some() || !rule.allow.is_empty())
+            {
+                return Err(
+                    "`anchor:` and `allow:` belong to `check: anchor-content` rules only".into(),
+                );
             }
         }
         RuleKind::Code => {
             if rule.check.is_some() || rule.anchor.is_some() || !rule.allow.is_empty() {
-                return Err("a code rule has `match:` only, not `check:`, `anchor:` or `allow:`".into());
+                return Err(
+                    "a code rule has `match:` only, not `check:`, `anchor:` or `allow:`".into(),
+                );
             }
             match &rule.matcher {
                 None => return Err("a code rule needs `match:` (calls, imports, decorators, attributes, names, keywords, queries)".into()),

@@ -7,7 +7,12 @@ use super::compile::{CompiledRule, RuleSet};
 use crate::diag::Diagnostic;
 
 /// A violation of `rule` in `file`; `what` (``call `relationship` ``) leads the message.
-pub(crate) fn violation(set: &RuleSet, rule: &CompiledRule, file: &str, what: Option<&str>) -> Diagnostic {
+pub(crate) fn violation(
+    set: &RuleSet,
+    rule: &CompiledRule,
+    file: &str,
+    what: Option<&str>,
+) -> Diagnostic {
     let r = &rule.rule;
     let cite = format!("({} §{})", set.document, r.section);
     let message = match what {
@@ -25,8 +30,12 @@ pub(crate) fn violation(set: &RuleSet, rule: &CompiledRule, file: &str, what: Op
 /// wide as the span's first line.
 pub(crate) fn at_span(d: Diagnostic, text: &str, span: &Range<usize>) -> Diagnostic {
     let (line, col) = line_col(text, span.start);
-    let end = text[span.start..].find('\n').map_or(text.len(), |i| span.start + i);
-    let width = text[span.start..span.end.min(end).max(span.start)].chars().count();
+    let end = text[span.start..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    let width = text[span.start..span.end.min(end).max(span.start)]
+        .chars()
+        .count();
     d.at(line, col, Some(text)).width(width)
 }
 

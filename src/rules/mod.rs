@@ -108,7 +108,12 @@ impl StructureCheck {
     pub fn judges_change(self) -> bool {
         matches!(
             self,
-            Self::Created | Self::Deleted | Self::Renamed | Self::Touched | Self::OutsideAnchor | Self::AnchorContent
+            Self::Created
+                | Self::Deleted
+                | Self::Renamed
+                | Self::Touched
+                | Self::OutsideAnchor
+                | Self::AnchorContent
         )
     }
 }
@@ -127,7 +132,11 @@ pub fn check_plan(spec: &PhaseSpec, plan: &Plan) -> Vec<Diagnostic> {
         .iter()
         .map(|c| FileChange {
             path: c.path.clone(),
-            status: if c.old.is_some() { ChangeStatus::Modified } else { ChangeStatus::Added },
+            status: if c.old.is_some() {
+                ChangeStatus::Modified
+            } else {
+                ChangeStatus::Added
+            },
             old: c.old.clone(),
             new: Some(c.new.clone()),
         })

@@ -16,7 +16,8 @@ fn skeleton<'a>(text: &'a str, anchors: &[Anchor]) -> Vec<(usize, &'a str)> {
         start = span.end;
         let inside = anchors.iter().any(|a| {
             let body = a.body();
-            (span.start >= body.start && span.start < body.end) || a.end.as_ref().is_some_and(|e| e.span.start == span.start)
+            (span.start >= body.start && span.start < body.end)
+                || a.end.as_ref().is_some_and(|e| e.span.start == span.start)
         });
         if !inside {
             out.push((i + 1, line.strip_suffix('\n').unwrap_or(line)));
@@ -46,8 +47,12 @@ pub(crate) fn outside_changes(old: &str, new: &str) -> Result<Vec<usize>, Anchor
         let (new_index, new_len) = match op {
             DiffOp::Equal { .. } => continue,
             DiffOp::Delete { new_index, .. } => (new_index, 0),
-            DiffOp::Insert { new_index, new_len, .. } => (new_index, new_len),
-            DiffOp::Replace { new_index, new_len, .. } => (new_index, new_len),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => (new_index, new_len),
+            DiffOp::Replace {
+                new_index, new_len, ..
+            } => (new_index, new_len),
         };
         let line = new_skel.get(new_index).map_or(last_line, |(n, _)| *n);
         debug_assert!(new_len == 0 || new_skel.get(new_index).is_some());
@@ -55,7 +60,10 @@ pub(crate) fn outside_changes(old: &str, new: &str) -> Result<Vec<usize>, Anchor
     }
     // An anchor closed in `old` must stay closed: its end marker is not part of the skeleton.
     for o in old_anchors.iter().filter(|a| a.end.is_some()) {
-        if let Some(n) = new_anchors.iter().find(|n| n.name == o.name && n.end.is_none()) {
+        if let Some(n) = new_anchors
+            .iter()
+            .find(|n| n.name == o.name && n.end.is_none())
+        {
             lines.push(n.begin.line);
         }
     }
@@ -68,7 +76,8 @@ pub(crate) fn outside_changes(old: &str, new: &str) -> Result<Vec<usize>, Anchor
 mod tests {
     use super::*;
 
-    const OLD: &str = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n# <!-- /SECTION:A -->\ntail = 1\n";
+    const OLD: &str =
+        "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n# <!-- /SECTION:A -->\ntail = 1\n";
 
     #[test]
     fn a_fill_with_a_stamp_is_not_outside() {

@@ -71,7 +71,9 @@ fn split(name: &str) -> Vec<String> {
 fn glob(pattern: &[String], name: &[String]) -> bool {
     match pattern.split_first() {
         None => name.is_empty(),
-        Some((head, rest)) if head == "**" => (0..=name.len()).any(|skip| glob(rest, &name[skip..])),
+        Some((head, rest)) if head == "**" => {
+            (0..=name.len()).any(|skip| glob(rest, &name[skip..]))
+        }
         Some((head, rest)) => match name.split_first() {
             Some((first, tail)) => (head == "*" || head == first) && glob(rest, tail),
             None => false,

@@ -74,7 +74,9 @@ impl<'a> PySource<'a> {
         parser
             .set_language(&language())
             .expect("the bundled tree-sitter-python matches the tree-sitter version");
-        let tree = parser.parse(text, None).expect("parsing without a timeout always yields a tree");
+        let tree = parser
+            .parse(text, None)
+            .expect("parsing without a timeout always yields a tree");
         Self { text, tree }
     }
 
@@ -141,13 +143,18 @@ impl<'a> PySource<'a> {
         match node.kind() {
             "identifier" => {
                 let name = self.text_of(node);
-                aliases.get(name).cloned().unwrap_or_else(|| name.to_string())
+                aliases
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| name.to_string())
             }
             "attribute" => {
                 let object = node
                     .child_by_field_name("object")
                     .map_or_else(|| "<expr>".to_string(), |o| self.dotted(o, aliases));
-                let attr = node.child_by_field_name("attribute").map_or("", |a| self.text_of(a));
+                let attr = node
+                    .child_by_field_name("attribute")
+                    .map_or("", |a| self.text_of(a));
                 format!("{object}.{attr}")
             }
             "call" => "<call>".to_string(),
@@ -167,8 +174,12 @@ impl<'a> PySource<'a> {
             for child in node.children_by_field_name("name", &mut cursor) {
                 match child.kind() {
                     "aliased_import" => {
-                        let full = child.child_by_field_name("name").map_or("", |n| self.text_of(n));
-                        let alias = child.child_by_field_name("alias").map(|a| self.text_of(a).to_string());
+                        let full = child
+                            .child_by_field_name("name")
+                            .map_or("", |n| self.text_of(n));
+                        let alias = child
+                            .child_by_field_name("alias")
+                            .map(|a| self.text_of(a).to_string());
                         out.push((full.to_string(), alias, child));
                     }
                     _ => {
@@ -181,7 +192,9 @@ impl<'a> PySource<'a> {
             }
             return out;
         }
-        let module = node.child_by_field_name("module_name").map_or("", |m| self.text_of(m));
+        let module = node
+            .child_by_field_name("module_name")
+            .map_or("", |m| self.text_of(m));
         let module: String = module.chars().filter(|c| !c.is_whitespace()).collect();
         let join = |name: &str| {
             if module.ends_with('.') {
@@ -195,8 +208,12 @@ impl<'a> PySource<'a> {
             any = true;
             match child.kind() {
                 "aliased_import" => {
-                    let name = child.child_by_field_name("name").map_or("", |n| self.text_of(n));
-                    let alias = child.child_by_field_name("alias").map(|a| self.text_of(a).to_string());
+                    let name = child
+                        .child_by_field_name("name")
+                        .map_or("", |n| self.text_of(n));
+                    let alias = child
+                        .child_by_field_name("alias")
+                        .map(|a| self.text_of(a).to_string());
                     out.push((join(name), alias, child));
                 }
                 _ => {
@@ -222,7 +239,11 @@ impl<'a> PySource<'a> {
                 "import_statement" => {
                     for (full, local, _) in self.imports_of(node) {
                         if let Some(local) = local {
-                            let target = if full.starts_with(&format!("{local}.")) { local.clone() } else { full };
+                            let target = if full.starts_with(&format!("{local}.")) {
+                                local.clone()
+                            } else {
+                                full
+                            };
                             map.insert(local, target);
                         }
                     }
@@ -276,9 +297,15 @@ mod tests {
     #[test]
     fn imports_decorators_attributes_keywords() {
         let text = "import jwt\nfrom fastapi import BackgroundTasks as BT\nfrom ..models import user\n@app.middleware('http')\nasync def f(): return ', '.join(x), q.join(y)\nz = f(backref='p')\n";
-        assert_eq!(facts(text, FactKind::Import), ["jwt", "fastapi.BackgroundTasks", "..models.user"]);
+        assert_eq!(
+            facts(text, FactKind::Import),
+            ["jwt", "fastapi.BackgroundTasks", "..models.user"]
+        );
         assert_eq!(facts(text, FactKind::Decorator), ["app.middleware"]);
-        assert_eq!(facts(text, FactKind::Attribute), ["app.middleware", "<str>.join", "q.join"]);
+        assert_eq!(
+            facts(text, FactKind::Attribute),
+            ["app.middleware", "<str>.join", "q.join"]
+        );
         assert_eq!(facts(text, FactKind::Keyword), ["backref"]);
     }
 }

@@ -18,12 +18,16 @@ use crate::repo::Repo;
 use crate::spec::{PhaseSpec, Registry};
 
 fn read(repo: &dyn Repo, rel: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
-    repo.read(rel)
-        .map_err(|e| Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name())).file(rel))
+    repo.read(rel).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read {rel} in {}: {e}", repo.name())).file(rel)
+    })
 }
 
 /// The phases whose marker file exists, in id order.
-pub fn complete_phases<'r>(registry: &'r Registry, repo: &dyn Repo) -> Result<Vec<&'r PhaseSpec>, Diagnostic> {
+pub fn complete_phases<'r>(
+    registry: &'r Registry,
+    repo: &dyn Repo,
+) -> Result<Vec<&'r PhaseSpec>, Diagnostic> {
     let mut out = Vec::new();
     for spec in registry.phases.values() {
         if read(repo, &spec.marker.path)?.is_some() {
@@ -36,7 +40,8 @@ pub fn complete_phases<'r>(registry: &'r Registry, repo: &dyn Repo) -> Result<Ve
 /// Compiles a phase's rules, as an error (exit 2) when the spec is broken.
 pub(crate) fn compile(spec: &PhaseSpec) -> Result<RuleSet, Diagnostic> {
     RuleSet::compile(spec).map_err(|e| {
-        Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id)).help("fix the rule in the phase spec")
+        Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id))
+            .help("fix the rule in the phase spec")
     })
 }
 
@@ -48,7 +53,9 @@ pub fn judge_tree(registry: &Registry, repo: &dyn Repo) -> Result<Vec<Diagnostic
         let set = compile(spec)?;
         for r in set.with_check(StructureCheck::PhaseOrder) {
             for req in &spec.requires {
-                let Ok(required) = registry.get(req) else { continue };
+                let Ok(required) = registry.get(req) else {
+                    continue;
+                };
                 if !complete.iter().any(|c| c.id == required.id) {
                     let what = format!(
                         "Phase {} is complete but Phase {} is not ({} is missing)",
@@ -74,7 +81,9 @@ pub fn judge_tree(registry: &Registry, repo: &dyn Repo) -> Result<Vec<Diagnostic
 }
 
 fn rules<'s>(set: &'s RuleSet, check: StructureCheck, file: &str) -> Vec<&'s CompiledRule> {
-    set.with_check(check).filter(|r| r.applies_to(file)).collect()
+    set.with_check(check)
+        .filter(|r| r.applies_to(file))
+        .collect()
 }
 
 fn judge_file(
@@ -101,7 +110,11 @@ fn judge_file(
         Err(e) => {
             for r in &well_formed {
                 let what = format!("malformed anchor: {}", e.kind);
-                out.push(violation(set, r, file, Some(&what)).at(e.line, e.col, Some(text)).help(e.kind.help()));
+                out.push(
+                    violation(set, r, file, Some(&what))
+                        .at(e.line, e.col, Some(text))
+                        .help(e.kind.help()),
+                );
             }
             return Ok(());
         }
@@ -110,7 +123,11 @@ fn judge_file(
     for f in spec.fills.iter().filter(|f| f.file == file) {
         let Some(a) = anchors.iter().find(|a| a.name == f.anchor) else {
             for r in &well_formed {
-                let what = format!("anchor `{}`, filled by Phase {}, is missing", f.anchor, spec.letter());
+                let what = format!(
+                    "anchor `{}`, filled by Phase {}, is missing",
+                    f.anchor,
+                    spec.letter()
+                );
                 out.push(violation(set, r, file, Some(&what)));
             }
             continue;
@@ -120,7 +137,11 @@ fn judge_file(
             let end = a.end.as_ref().expect("a stamped anchor is closed");
             for r in rules(set, StructureCheck::FillIntact, file) {
                 let what = format!("anchor `{}` was edited after hivegen wrote it", a.name);
-                out.push(at_line(violation(set, r, file, Some(&what)), text, end.line));
+                out.push(at_line(
+                    violation(set, r, file, Some(&what)),
+                    text,
+                    end.line,
+                ));
             }
         }
     }
@@ -141,7 +162,11 @@ fn judge_file(
         let code = r.code.as_ref().expect("code rules have a matcher");
         for hit in code.hits(&src, &facts) {
             if bodies.iter().any(|b| b.contains(&hit.span.start)) {
-                out.push(at_span(violation(set, r, file, Some(&hit.what)), text, &hit.span));
+                out.push(at_span(
+                    violation(set, r, file, Some(&hit.what)),
+                    text,
+                    &hit.span,
+                ));
             }
         }
     }

@@ -2,8 +2,8 @@
 //! and the working tree (committed or not, untracked included, ignored files left out), each
 //! with its bytes before and after. Only changed files are read.
 
-use std::path::Path;
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::diag::Diagnostic;
@@ -21,7 +21,8 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
         .args(args)
         .output()
         .map_err(|e| {
-            git_error("cannot run git", &e.to_string()).help("install git: `verify --base` reads the base revision with it")
+            git_error("cannot run git", &e.to_string())
+                .help("install git: `verify --base` reads the base revision with it")
         })?;
     if !output.status.success() {
         return Err(git_error(
@@ -35,7 +36,10 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
 /// Checks that `base` names a commit of the repository at `root`.
 pub(crate) fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
     git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|d| {
-        d.help(format!("`verify --base` needs a git repository; {} is not one", root.display()))
+        d.help(format!(
+            "`verify --base` needs a git repository; {} is not one",
+            root.display()
+        ))
     })?;
     let spec = format!("{base}^{{commit}}");
     git(root, &["rev-parse", "--verify", "--quiet", &spec]).map_err(|_| {
@@ -71,7 +75,10 @@ fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, D
         .map_err(|e| git_error("cannot run git", &e.to_string()))?;
     let _ = writer.join();
     if !output.status.success() {
-        return Err(git_error("`git cat-file --batch` failed", &String::from_utf8_lossy(&output.stderr)));
+        return Err(git_error(
+            "`git cat-file --batch` failed",
+            &String::from_utf8_lossy(&output.stderr),
+        ));
     }
     let mut out = Vec::with_capacity(paths.len());
     let mut rest: &[u8] = &output.stdout;
@@ -87,7 +94,10 @@ fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, D
             _ => return Err(git_error(&format!("cannot read {p} at {base}"), &header)),
         };
         if rest.len() < size + 1 {
-            return Err(git_error("cannot read `git cat-file` output", "it ended early"));
+            return Err(git_error(
+                "cannot read `git cat-file` output",
+                "it ended early",
+            ));
         }
         out.push(rest[..size].to_vec());
         rest = &rest[size + 1..];
@@ -104,14 +114,29 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic>
     match std::fs::read(&full) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)),
+        Err(e) => {
+            Err(Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path))
+        }
     }
 }
 
 /// Every file that differs between `base` and the working tree under `root`.
 pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagnostic> {
-    let diff = git(root, &["diff", "--name-status", "-z", "-M", "--relative", base, "--"])?;
-    let mut fields = diff.split(|b| *b == 0).map(|f| String::from_utf8_lossy(f).into_owned());
+    let diff = git(
+        root,
+        &[
+            "diff",
+            "--name-status",
+            "-z",
+            "-M",
+            "--relative",
+            base,
+            "--",
+        ],
+    )?;
+    let mut fields = diff
+        .split(|b| *b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
     let mut out = Vec::new();
     while let Some(status) = fields.next() {
         if status.is_empty() {
@@ -213,11 +238,18 @@ fn pair_renames(changes: &mut Vec<FileChange>) {
         if changes[i].status != ChangeStatus::Added {
             continue;
         }
-        let Some(new) = changes[i].new.clone() else { continue };
+        let Some(new) = changes[i].new.clone() else {
+            continue;
+        };
         let best = deleted
             .iter()
             .filter(|d| !used.contains(*d))
-            .map(|&d| (d, similarity(changes[d].old.as_deref().unwrap_or_default(), &new)))
+            .map(|&d| {
+                (
+                    d,
+                    similarity(changes[d].old.as_deref().unwrap_or_default(), &new),
+                )
+            })
             .filter(|(_, score)| *score >= 0.5)
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((d, _)) = best {

@@ -34,10 +34,16 @@ impl Report {
 }
 
 /// Verifies `repo`, and the change since `base` when given.
-pub fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -> Result<Report, Diagnostic> {
+pub fn verify(
+    registry: &Registry,
+    repo: &DiskRepo,
+    base: Option<&str>,
+) -> Result<Report, Diagnostic> {
     if !repo.root.is_dir() {
-        return Err(Diagnostic::error("usage", format!("{} is not a folder", repo.root.display()))
-            .help("pass the repository with --repo DIR"));
+        return Err(
+            Diagnostic::error("usage", format!("{} is not a folder", repo.root.display()))
+                .help("pass the repository with --repo DIR"),
+        );
     }
     let complete = rules::complete_phases(registry, repo)?;
     let mut findings = rules::judge_tree(registry, repo)?;
@@ -82,18 +88,26 @@ fn judged_phases<'r>(
         .phases
         .values()
         .filter(|p| {
-            changes
-                .iter()
-                .any(|c| c.path == p.marker.path && matches!(c.status, ChangeStatus::Added | ChangeStatus::Renamed { .. }))
+            changes.iter().any(|c| {
+                c.path == p.marker.path
+                    && matches!(c.status, ChangeStatus::Added | ChangeStatus::Renamed { .. })
+            })
         })
         .collect();
     if let Some(latest) = complete.last() {
         let later_unknown = repo
             .list("docs")
-            .map_err(|e| Diagnostic::error("io", format!("cannot list docs in {}: {e}", repo.name())))?
+            .map_err(|e| {
+                Diagnostic::error("io", format!("cannot list docs in {}: {e}", repo.name()))
+            })?
             .iter()
-            .filter_map(|n| n.strip_prefix("BUILD_PHASE_").and_then(|n| n.strip_suffix("_COMPLETE")))
-            .any(|id| id.to_lowercase() > latest.id && !registry.phases.contains_key(&id.to_lowercase()));
+            .filter_map(|n| {
+                n.strip_prefix("BUILD_PHASE_")
+                    .and_then(|n| n.strip_suffix("_COMPLETE"))
+            })
+            .any(|id| {
+                id.to_lowercase() > latest.id && !registry.phases.contains_key(&id.to_lowercase())
+            });
         if !later_unknown && !out.iter().any(|p| p.id == latest.id) {
             out.push(latest);
         }
@@ -103,7 +117,8 @@ fn judged_phases<'r>(
 }
 
 fn dedup(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    findings.sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
+    findings
+        .sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
     findings.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.code == b.code);
     findings
 }

@@ -7,6 +7,6 @@ mod support;
 
 mod engine;
 mod properties;
-mod snapshots;
 mod rules_corpus;
+mod snapshots;
 mod verify;

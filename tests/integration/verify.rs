@@ -1,1 +1,377 @@
-//! `hivegen verify`: exit codes, formats, and the self-check of `phase d`.
+//! `hivegen verify` and the self-check of `hivegen phase d`: exit codes, the four formats (the
+//! SARIF one validated against the official 2.1.0 schema), and refusals.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::rules_corpus::apply_handwritten_d;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn hivegen(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
+        .args(args)
+        .arg("--repo")
+        .arg(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("hivegen runs");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+impl Out {
+    #[track_caller]
+    fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit {} (expected {expected})\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+#[track_caller]
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A repository with Phase C committed and `fixtures/handwritten_d` applied on top.
+fn handwritten_repo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("hivegen-verify-")
+        .tempdir()
+        .unwrap();
+    let repo = dir.path().join("repo");
+    hivegen(&repo, &["phase", "c"]).code(0);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase C"]);
+    apply_handwritten_d(&repo);
+    (dir, repo)
+}
+
+/// Adds a relationship and a websocket endpoint to the hand-written Phase D.
+fn add_violations(repo: &Path) {
+    let edit = |rel: &str, code: &str| {
+        let path = repo.join(rel);
+        let text = fs::read_to_string(&path).unwrap();
+        let at = text.rfind("# <!-- /SECTION:").unwrap();
+        fs::write(&path, format!("{}{code}{}", &text[..at], &text[at..])).unwrap();
+    };
+    edit(
+        "backend/app/models/project.py",
+        "from sqlalchemy.orm import relationship\n\nProject.owner = relationship(\"User\")  # Phase E\n",
+    );
+    edit(
+        "backend/app/routing/notifications.py",
+        "@router.websocket(\"/live\")\ndef live() -> None:\n    pass\n",
+    );
+}
+
+#[test]
+fn handwritten_phase_d_verifies_clean_with_and_without_base() {
+    let (_dir, repo) = handwritten_repo();
+    let base = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    base.code(0);
+    assert!(base.stdout.is_empty(), "{}", base.stdout);
+    assert!(
+        base.stderr.contains("clean") && base.stderr.contains("judged by Phase D"),
+        "{}",
+        base.stderr
+    );
+    hivegen(&repo, &["verify"]).code(0);
+}
+
+#[test]
+fn violations_in_the_four_formats() {
+    let (_dir, repo) = handwritten_repo();
+    add_violations(&repo);
+    let human = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    human.code(1);
+    insta::assert_snapshot!("verify_human", human.stdout);
+    assert!(
+        human.stderr.contains("3 violations of 2 rules in 2 files"),
+        "{}",
+        human.stderr
+    );
+    let json = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "json"]);
+    json.code(1);
+    insta::assert_snapshot!("verify_json", json.stdout);
+    let github = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "github"]);
+    github.code(1);
+    insta::assert_snapshot!("verify_github", github.stdout);
+    let sarif = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "sarif"]);
+    sarif.code(1);
+    assert_valid_sarif(&sarif.stdout);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["ruleId"], "D-ORM-RELATIONSHIP");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        28
+    );
+}
+
+fn assert_valid_sarif(text: &str) {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-2.1.0.json");
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(schema_path).unwrap()).unwrap();
+    // The official schema's `language` patterns have a stray `]`, which ECMA-262 reads as a
+    // literal and the Rust regex engine refuses: escape it (same meaning), keep the rest as is.
+    assert_eq!(
+        patch_patterns(&mut schema),
+        2,
+        "the schema changed: review the patch"
+    );
+    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    assert!(
+        !validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": [{}]})),
+        "the validator validates"
+    );
+    let instance: serde_json::Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}\n{text}",
+        errors.join("\n")
+    );
+}
+
+fn patch_patterns(v: &mut serde_json::Value) -> usize {
+    const BAD: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut n = 0;
+            for (key, value) in map.iter_mut() {
+                if key == "pattern" && value == BAD {
+                    *value = serde_json::json!("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$");
+                    n += 1;
+                } else {
+                    n += patch_patterns(value);
+                }
+            }
+            n
+        }
+        serde_json::Value::Array(items) => items.iter_mut().map(patch_patterns).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn a_clean_sarif_log_validates_too() {
+    let (_dir, repo) = handwritten_repo();
+    let sarif = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "sarif"]);
+    sarif.code(0);
+    assert_valid_sarif(&sarif.stdout);
+}
+
+#[test]
+fn a_committed_change_is_judged_from_its_base() {
+    let (_dir, repo) = handwritten_repo();
+    add_violations(&repo);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase D by hand"]);
+    let out = hivegen(&repo, &["verify", "--base", "HEAD~1", "--format", "json"]);
+    out.code(1);
+    assert!(out.stdout.contains("\"D-WEBSOCKET\""), "{}", out.stdout);
+    // Without a base, the code rules still hold inside the completed phase's anchors.
+    let tree = hivegen(&repo, &["verify", "--format", "json"]);
+    tree.code(1);
+    assert!(
+        tree.stdout.contains("\"D-ORM-RELATIONSHIP\""),
+        "{}",
+        tree.stdout
+    );
+}
+
+#[test]
+fn a_later_unknown_phase_lifts_phase_d_change_rules() {
+    // Phase E adds relationships; once its marker exists, a change is no longer Phase D's.
+    let (_dir, repo) = handwritten_repo();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    fs::write(
+        repo.join("docs/BUILD_PHASE_E_COMPLETE"),
+        "PHASE E COMPLETE\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("backend/app/models/extra.py"),
+        "x = relationship('A')\n",
+    )
+    .unwrap();
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+}
+
+#[test]
+fn phase_d_marker_without_phase_c_is_a_violation() {
+    let (_dir, repo) = handwritten_repo();
+    fs::remove_file(repo.join("docs/BUILD_PHASE_C_COMPLETE")).unwrap();
+    let out = hivegen(&repo, &["verify"]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("refused[D-PHASE-ORDER]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Phase D is complete but Phase C is not"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_malformed_anchor_is_reported_with_its_line() {
+    let (_dir, repo) = handwritten_repo();
+    let path = repo.join("backend/app/schemas/auth.py");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace("# <!-- /SECTION:STRUCTURE -->", "# <!-- /SECTION:LOGIC -->"),
+    )
+    .unwrap();
+    let out = hivegen(&repo, &["verify"]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("refused[D-ANCHOR-MALFORMED]"),
+        "{}",
+        out.stdout
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("/SECTION:STRUCTURE"))
+        .unwrap()
+        + 1;
+    assert!(
+        out.stdout
+            .contains(&format!("--> backend/app/schemas/auth.py:{line}:3")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn base_errors_exit_2() {
+    let (_dir, repo) = handwritten_repo();
+    let bad = hivegen(&repo, &["verify", "--base", "no-such-rev"]);
+    bad.code(2);
+    assert!(
+        bad.stderr.contains("`no-such-rev` is not a commit"),
+        "{}",
+        bad.stderr
+    );
+    let plain = tempfile::tempdir().unwrap();
+    let not_git = hivegen(plain.path(), &["verify", "--base", "HEAD"]);
+    not_git.code(2);
+    assert!(not_git.stderr.contains("git"), "{}", not_git.stderr);
+}
+
+#[test]
+fn hivegens_own_phase_d_verifies_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    hivegen(&repo, &["phase", "c"]).code(0);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase C"]);
+    hivegen(&repo, &["phase", "d"]).code(0);
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+    hivegen(&repo, &["verify"]).code(0);
+}
+
+/// Copies the embedded templates to `to`, so that a test may break one.
+fn copy_templates(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn phase_d_refuses_a_template_that_renders_a_forbidden_construct() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    copy_templates(&templates);
+    let model = templates.join("phase_d/backend/app/models/comment.py.tera");
+    let mut text = fs::read_to_string(&model).unwrap();
+    text.push_str("\nComment.author = relationship(\"User\", backref=\"comments\")\n");
+    fs::write(&model, text).unwrap();
+    let repo = dir.path().join("r");
+    let t = templates.display().to_string();
+    hivegen(&repo, &["phase", "c", "--templates", &t]).code(0);
+    let before: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(&repo)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
+        .collect();
+    let out = hivegen(&repo, &["phase", "d", "--templates", &t]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("refused[D-ORM-RELATIONSHIP]"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("refused[D-ORM-BACKREF]"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--> backend/app/models/comment.py:"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("(phase_d.md §2.2)"), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+    let after: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(&repo)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
+        .collect();
+    assert!(before == after, "phase d wrote despite the refusal");
+}
