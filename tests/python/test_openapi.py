@@ -1,9 +1,8 @@
 """The API surface: exactly the Phase D table, and schemas that follow the domain."""
 
-from pathlib import Path
-
-import yaml
 from fastapi.testclient import TestClient
+
+from conftest import DOMAIN
 
 EXPECTED = {
     ("/auth/register", "post"): "201",
@@ -38,8 +37,7 @@ UPDATE_SCHEMAS = {"project": "ProjectUpdate"}
 
 
 def domain() -> dict:
-    path = Path(__file__).resolve().parents[2] / "domain" / "hivesync.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return DOMAIN
 
 
 def openapi(client: TestClient) -> dict:
