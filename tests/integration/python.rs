@@ -135,11 +135,16 @@ fn provision(venv: &Path) {
 /// A HiveSync repository laid by `hivegen phase c` and filled by `hivegen phase d`, with the
 /// embedded domain model or the one at `domain`.
 fn generate(domain: Option<&Path>) -> TempDir {
+    generate_phases(&["c", "d"], domain)
+}
+
+/// A repository on which hivegen ran `phases`, in order.
+fn generate_phases(phases: &[&str], domain: Option<&Path>) -> TempDir {
     let repo = tempfile::Builder::new()
         .prefix("hivegen-python-")
         .tempdir()
         .expect("temp dir");
-    for phase in ["c", "d"] {
+    for phase in phases {
         let mut cmd = Command::new(HIVEGEN);
         cmd.args(["phase", phase, "--quiet", "--repo"])
             .arg(repo.path());
@@ -194,6 +199,17 @@ fn pytest(repo: &Path, domain: &Path) {
 
 fn shipped_domain() -> PathBuf {
     workspace().join("domain/hivesync.yaml")
+}
+
+/// Phase C alone already gives a clean package whose application imports (with no routes yet).
+#[test]
+fn scaffold_alone_is_ruff_clean_and_imports() {
+    let repo = generate_phases(&["c"], None);
+    lint(repo.path());
+    let mut cmd = tool(repo.path(), "python");
+    cmd.args(["-c", "import app.main"])
+        .env("HIVESYNC_DATABASE_URL", "sqlite://");
+    check("importing the scaffold's app.main", cmd);
 }
 
 #[test]
