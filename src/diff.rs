@@ -60,11 +60,17 @@ fn file_diff(out: &mut String, change: &Change) {
                     ChangeTag::Delete => ('-', OLD),
                     ChangeTag::Insert => ('+', NEW),
                 };
+                // Highlight words only in a line that is partly the same: a wholly new or wholly
+                // removed line is coloured already.
+                let partial = line
+                    .values()
+                    .iter()
+                    .any(|(e, v)| !e && !v.trim().is_empty());
                 let _ = write!(out, "{style}{sign}");
                 for (emphasized, value) in line.iter_strings_lossy() {
                     let value = value.strip_suffix('\n').unwrap_or(&value);
                     let value = value.strip_suffix('\r').map_or(value, |v| v);
-                    if emphasized && line.tag() != ChangeTag::Equal {
+                    if emphasized && partial && line.tag() != ChangeTag::Equal {
                         let em = emphasis(style);
                         let _ = write!(out, "{style:#}{em}{value}{em:#}{style}");
                     } else {
@@ -143,5 +149,11 @@ mod tests {
         let styled = unified(&[change("f.py", Some("a = 1\n"), "a = 2\n")]);
         let em = emphasis(NEW);
         assert!(styled.contains(&format!("{em}2{em:#}")), "{styled:?}");
+    }
+
+    #[test]
+    fn a_wholly_new_line_is_not_emphasized() {
+        let styled = unified(&[change("f.py", Some("a\nx\n"), "a\ny = 1\n")]);
+        assert!(!styled.contains(&emphasis(NEW).to_string()), "{styled:?}");
     }
 }

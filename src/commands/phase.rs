@@ -25,8 +25,10 @@ pub fn run(
 ) -> Result<Exit, Diagnostic> {
     let spec = registry.get(id)?;
     let (domain_name, domain_text) = &assets.domain;
-    let domain =
-        domain::parse(domain_text).map_err(|e| yaml_error(&e, domain_text, domain_name))?;
+    let domain = domain::parse(domain_text).map_err(|e| {
+        yaml_error(&e, domain_text, domain_name)
+            .help("fix the domain model at this line; every entity lists its fields by name")
+    })?;
     let renderer = Renderer::load(&assets.templates, &spec.id)?;
     if spec.scaffold && mode == Mode::Apply && !repo.root.exists() {
         std::fs::create_dir_all(&repo.root).map_err(|e| {
