@@ -5,5 +5,8 @@
 
 mod support;
 
+mod diagnostics;
 mod engine;
+mod help;
+mod previews;
 mod snapshots;
