@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use clap::CommandFactory;
+use clap::{CommandFactory, Parser};
 use hivegen::cli::Cli;
 
 use crate::support::{Env, Run};
@@ -124,5 +124,33 @@ fn man_pages_into_a_folder_one_per_command() {
         "hivegen-spec-show.1",
     ] {
         assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
+    }
+}
+
+#[test]
+fn pre_commit_hooks_run_commands_hivegen_accepts() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .expect(".pre-commit-hooks.yaml exists");
+    let hooks: Vec<serde_json::Value> = serde_saphyr::from_str(&text).expect("valid YAML");
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["hivegen-check", "hivegen-verify"]);
+    for hook in &hooks {
+        let mut argv: Vec<String> = hook["entry"]
+            .as_str()
+            .expect("entry")
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        for a in hook["args"].as_array().into_iter().flatten() {
+            argv.push(a.as_str().expect("string arg").to_string());
+        }
+        assert_eq!(argv[0], "hivegen");
+        assert_eq!(hook["pass_filenames"], false);
+        if let Err(e) = Cli::try_parse_from(&argv) {
+            panic!("hook {} runs `{}`: {e}", hook["id"], argv.join(" "));
+        }
     }
 }
