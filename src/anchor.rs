@@ -2,6 +2,7 @@
 //! write into. This module only reads: it finds every anchor of a text, with byte offsets, and
 //! reports malformed ones with a line and column. Writing bodies is `fill`'s job.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -194,7 +195,7 @@ fn markers(text: &str) -> Vec<Raw> {
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
+    memchr::memchr(needle, haystack)
 }
 
 fn parse_stamp(name: &str, trailer: &str, at: &MarkerLine) -> Result<Option<Stamp>, AnchorError> {
@@ -235,6 +236,15 @@ fn prefix_text(p: &Option<String>) -> String {
 /// Parses every anchor of `text`, in order. `text` must not start with a BOM.
 pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
     let raws = markers(text);
+    // Index of the last end marker of each name, and the first begin line of each name: both
+    // looked up per marker, so that a file of many markers stays linear.
+    let mut last_end: HashMap<&str, usize> = HashMap::new();
+    for (i, m) in raws.iter().enumerate() {
+        if m.is_end {
+            last_end.insert(&m.name, i);
+        }
+    }
+    let mut first_begin: HashMap<&str, usize> = HashMap::new();
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut i = 0;
     while i < raws.len() {
@@ -255,12 +265,13 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
                 text: r.trailer.clone(),
             }));
         }
-        if let Some(first) = anchors.iter().find(|a| a.name == r.name) {
+        if let Some(&first) = first_begin.get(r.name.as_str()) {
             return Err(err(AnchorErrorKind::Duplicate {
                 name: r.name.clone(),
-                first: first.begin.line,
+                first,
             }));
         }
+        first_begin.insert(&r.name, r.marker.line);
         match raws.get(i + 1) {
             Some(next) if next.is_end => {
                 let at = |kind| AnchorError {
@@ -295,7 +306,7 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
                 // No end right after: an open anchor, unless its end comes later (then the
                 // marker in between is nested inside it).
                 if let Some(next) = next {
-                    if raws[i + 1..].iter().any(|m| m.is_end && m.name == r.name) {
+                    if last_end.get(r.name.as_str()).is_some_and(|&e| e > i) {
                         return Err(AnchorError {
                             kind: AnchorErrorKind::Nested {
                                 outer: r.name.clone(),

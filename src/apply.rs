@@ -1,9 +1,11 @@
 //! Applying a plan: all of it or nothing. Every new content is first written to a temporary
-//! file beside its target (same folder, so the rename is atomic, permissions copied); only when
+//! file beside its target (same folder, so the rename is atomic; permissions copied); only when
 //! every one is staged, and no target changed since it was planned, are they renamed into place.
+//! A failure while staging leaves the tree untouched; a failure while renaming leaves each file
+//! wholly old or wholly new (the marker is renamed last), and a rerun completes the phase.
 
-use std::fs;
-use std::io::Write;
+use std::fs::{self, File};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -11,28 +13,49 @@ use tempfile::NamedTempFile;
 use crate::diag::Diagnostic;
 use crate::plan::Change;
 
-fn io(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("cannot {what} {}: {e}", path.display()))
-        .help("nothing was written; fix the cause and run again")
+/// Simulated failures, for tests of what a failing disk leaves behind. `Faults::default()`
+/// injects nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Faults {
+    /// Fail the Nth staged write (1-based) as a full disk would.
+    pub write: Option<usize>,
+    /// Fail the Nth rename (1-based).
+    pub rename: Option<usize>,
 }
 
-/// Writes every change under `root`. On error nothing has been renamed into place, except when
-/// a rename itself fails, which leaves each file wholly old or wholly new.
+fn io(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
+    Diagnostic::error("io", format!("cannot {what} {}: {e}", path.display()))
+}
+
+/// Writes every change under `root`.
 pub fn apply(root: &Path, changes: &[Change]) -> Result<(), Diagnostic> {
+    apply_with(root, changes, Faults::default())
+}
+
+/// [`apply`], with simulated failures.
+pub fn apply_with(root: &Path, changes: &[Change], faults: Faults) -> Result<(), Diagnostic> {
     let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let staged = stage(root, changes, &mut created_dirs);
-    let staged = match staged {
+    let staged = match stage(root, changes, &mut created_dirs, faults) {
         Ok(s) => s,
         Err(e) => {
             for dir in created_dirs.iter().rev() {
                 let _ = fs::remove_dir(dir);
             }
-            return Err(e);
+            return Err(e.help("nothing was written; fix the cause and run again"));
         }
     };
-    for (temp, target) in staged {
-        temp.persist(&target)
-            .map_err(|e| io(&target, "replace", &e.error))?;
+    let total = staged.len();
+    for (n, (temp, target)) in staged.into_iter().enumerate() {
+        let result = if faults.rename == Some(n + 1) {
+            Err(io::Error::other("simulated rename failure"))
+        } else {
+            temp.persist(&target).map(|_| ()).map_err(|e| e.error)
+        };
+        if let Err(e) = result {
+            return Err(io(&target, "replace", &e).help(format!(
+                "{n} of {total} files were written, each whole; the others are untouched. Run the phase again to complete it"
+            )));
+        }
     }
     Ok(())
 }
@@ -41,9 +64,10 @@ fn stage(
     root: &Path,
     changes: &[Change],
     created_dirs: &mut Vec<PathBuf>,
+    faults: Faults,
 ) -> Result<Vec<(NamedTempFile, PathBuf)>, Diagnostic> {
     let mut staged = Vec::with_capacity(changes.len());
-    for change in changes {
+    for (n, change) in changes.iter().enumerate() {
         let target = root.join(&change.path);
         let dir = target.parent().unwrap_or(root).to_path_buf();
         create_dirs(&dir, created_dirs).map_err(|e| io(&dir, "create folder", &e))?;
@@ -52,11 +76,16 @@ fn stage(
             .suffix(".tmp")
             .tempfile_in(&dir)
             .map_err(|e| io(&dir, "write in", &e))?;
-        temp.write_all(&change.new)
-            .map_err(|e| io(&target, "write", &e))?;
-        temp.as_file()
-            .sync_data()
-            .map_err(|e| io(&target, "write", &e))?;
+        let written = if faults.write == Some(n + 1) {
+            Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on device (simulated)",
+            ))
+        } else {
+            temp.write_all(&change.new)
+                .and_then(|()| temp.as_file().sync_data())
+        };
+        written.map_err(|e| io(&target, "write", &e))?;
         if change.old.is_some() {
             let perms = fs::metadata(&target)
                 .map_err(|e| io(&target, "read", &e))?
@@ -70,7 +99,7 @@ fn stage(
     for (change, (_, target)) in changes.iter().zip(&staged) {
         let now = match fs::read(target) {
             Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(io(target, "read", &e)),
         };
         if now != change.old {
@@ -78,14 +107,13 @@ fn stage(
                 "io",
                 format!("{} changed while hivegen was planning", change.path),
             )
-            .file(change.path.clone())
-            .help("nothing was written; run again"));
+            .file(change.path.clone()));
         }
     }
     Ok(staged)
 }
 
-fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -95,4 +123,152 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
     fs::create_dir(dir)?;
     created.push(dir.to_path_buf());
     Ok(())
+}
+
+/// Takes an exclusive lock on the repository folder itself (no lock file is left behind), so
+/// two runs on one repository cannot interleave. The lock lasts as long as the returned file.
+pub fn lock(root: &Path) -> Result<File, Diagnostic> {
+    let dir = File::open(root).map_err(|e| io(root, "open", &e))?;
+    match dir.try_lock() {
+        Ok(()) => Ok(dir),
+        Err(fs::TryLockError::WouldBlock) => Err(Diagnostic::error(
+            "locked",
+            format!("another hivegen is writing to {}", root.display()),
+        )
+        .help("wait for it to finish, then run again")),
+        Err(fs::TryLockError::Error(e)) => Err(io(root, "lock", &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{FillChange, Reason};
+
+    fn change(path: &str, old: Option<&str>, new: &str) -> Change {
+        Change {
+            path: path.into(),
+            old: old.map(|o| o.as_bytes().to_vec()),
+            new: new.as_bytes().to_vec(),
+            fills: vec![FillChange {
+                anchor: "A".into(),
+                reason: Reason::Empty,
+            }],
+        }
+    }
+
+    fn setup() -> (tempfile::TempDir, Vec<Change>) {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["a", "b", "c"] {
+            fs::write(dir.path().join(f), format!("old {f}")).unwrap();
+        }
+        let changes = vec![
+            change("a", Some("old a"), "new a"),
+            change("b", Some("old b"), "new b"),
+            change("c", Some("old c"), "new c"),
+            change("sub/marker", None, "done"),
+        ];
+        (dir, changes)
+    }
+
+    fn contents(dir: &Path) -> Vec<String> {
+        ["a", "b", "c"]
+            .iter()
+            .map(|f| fs::read_to_string(dir.join(f)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_write_at_any_point_writes_nothing() {
+        for n in 1..=4 {
+            let (dir, changes) = setup();
+            let err = apply_with(
+                dir.path(),
+                &changes,
+                Faults {
+                    write: Some(n),
+                    rename: None,
+                },
+            )
+            .unwrap_err();
+            assert!(err.message.contains("no space left"), "{err}");
+            assert_eq!(
+                contents(dir.path()),
+                ["old a", "old b", "old c"],
+                "write {n}"
+            );
+            assert!(
+                !dir.path().join("sub").exists(),
+                "a created folder was left behind"
+            );
+            let names: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(names.len(), 3, "temp files left behind: {names:?}");
+        }
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_each_file_whole_and_a_rerun_completes() {
+        for n in 1..=4 {
+            let (dir, changes) = setup();
+            apply_with(
+                dir.path(),
+                &changes,
+                Faults {
+                    write: None,
+                    rename: Some(n),
+                },
+            )
+            .unwrap_err();
+            for (i, f) in ["a", "b", "c"].iter().enumerate() {
+                let text = fs::read_to_string(dir.path().join(f)).unwrap();
+                let expected = if i + 1 < n {
+                    format!("new {f}")
+                } else {
+                    format!("old {f}")
+                };
+                assert_eq!(text, expected, "rename {n}");
+            }
+            // The rerun plans from what is there now.
+            let rest: Vec<Change> = changes
+                .iter()
+                .map(|c| {
+                    let now = fs::read(dir.path().join(&c.path)).ok();
+                    Change {
+                        old: now,
+                        ..c.clone()
+                    }
+                })
+                .filter(|c| c.old.as_ref() != Some(&c.new))
+                .collect();
+            apply(dir.path(), &rest).unwrap();
+            assert_eq!(contents(dir.path()), ["new a", "new b", "new c"]);
+            assert_eq!(
+                fs::read_to_string(dir.path().join("sub/marker")).unwrap(),
+                "done"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_changed_since_the_plan_is_not_overwritten() {
+        let (dir, changes) = setup();
+        fs::write(dir.path().join("c"), "someone else").unwrap();
+        let err = apply(dir.path(), &changes).unwrap_err();
+        assert!(
+            err.message.contains("changed while hivegen was planning"),
+            "{err}"
+        );
+        assert_eq!(contents(dir.path()), ["old a", "old b", "someone else"]);
+    }
+
+    #[test]
+    fn a_second_lock_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = lock(dir.path()).unwrap();
+        let err = lock(dir.path()).unwrap_err();
+        assert!(err.message.contains("another hivegen"), "{err}");
+    }
 }

@@ -13,6 +13,9 @@ use crate::render::Renderer;
 use crate::repo::Repo;
 use crate::spec::{PhaseSpec, Registry};
 
+/// The largest file hivegen fills: far beyond any source file, small enough to hold in memory.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+
 /// Why a file or an anchor changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -287,6 +290,23 @@ fn plan_fills(
             }
             continue;
         };
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(Diagnostic::error(
+                "io",
+                format!(
+                    "{file} is {} MiB, more than hivegen fills ({} MiB)",
+                    bytes.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )
+            .file(file)
+            .help("a HiveSync source file is never this large; restore it from the scaffold"));
+        }
+        if bytes.contains(&0) {
+            return Err(Diagnostic::error("io", format!("{file} is a binary file"))
+                .file(file)
+                .help("hivegen fills anchors of text files only; restore it from the scaffold"));
+        }
         let original = String::from_utf8(bytes.clone()).map_err(|_| {
             Diagnostic::error("io", format!("{file} is not UTF-8 text"))
                 .file(file)
@@ -326,7 +346,17 @@ fn plan_fills(
             let Some(reason) = decide(&text, a, &body, spec, file, options, plan) else {
                 continue;
             };
-            text = fill::replace(&text, a, &body, &spec.id, eol);
+            let next = fill::replace(&text, a, &body, &spec.id, eol);
+            // A template that renders an anchor marker would break the file's anchors.
+            if anchor::parse(&next).map(|n| n.len()) != Ok(anchors.len()) {
+                return Err(Diagnostic::error(
+                    "template",
+                    format!("the fill of anchor `{}` of {file} renders an anchor marker", f.anchor),
+                )
+                .file(renderer.display(&f.template()))
+                .help("a fill may not contain `<!-- SECTION:… -->` lines; remove them from the template"));
+            }
+            text = next;
             reasons.push(FillChange {
                 anchor: f.anchor.clone(),
                 reason,

@@ -40,6 +40,12 @@ pub fn run(
                 .help("pass the repository with --repo DIR"),
         );
     }
+    // Plan and write under one lock, so two runs on one repository cannot interleave.
+    let _lock = if mode == Mode::Apply {
+        Some(apply::lock(&repo.root)?)
+    } else {
+        None
+    };
     // --check lists hand edits among the changes (reason `edited by hand`) instead of refusing
     // them: it answers "would `phase` change this?", and the answer is yes, once forced.
     let plan = plan::plan(

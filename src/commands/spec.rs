@@ -27,10 +27,11 @@ pub fn list(registry: &Registry, out: &Out) -> Exit {
     Exit::Success
 }
 
-/// Prints one phase in full, as YAML-like JSON (stable, machine-readable).
+/// Prints one phase in full, as the YAML it was read from (defaults filled in).
 pub fn show(registry: &Registry, id: &str, out: &Out) -> Result<Exit, Diagnostic> {
     let spec = registry.get(id)?;
-    let json = serde_json::to_string_pretty(spec).expect("a spec serializes");
-    out.data(format!("{json}\n"));
+    let yaml = serde_saphyr::to_string(spec)
+        .map_err(|e| Diagnostic::error("spec", format!("cannot print phase `{id}`: {e}")))?;
+    out.data(yaml);
     Ok(Exit::Success)
 }

@@ -323,7 +323,7 @@ fn spec_list_and_show_print_the_embedded_specs() {
         .stdout_has("Backend Implementation (Part 2)");
     let show = env.run(&["spec", "show", "d"]);
     show.success()
-        .stdout_has("\"done\": \"PHASE D DONE — READY FOR PHASE E\"")
+        .stdout_has("done: PHASE D DONE — READY FOR PHASE E")
         .stdout_has("backend/app/models/user.py");
 }
 
@@ -331,4 +331,112 @@ fn spec_list_and_show_print_the_embedded_specs() {
 fn bad_arguments_exit_2() {
     Env::new().run(&["phase"]).code(2);
     Env::new().run(&["phase", "d", "--diff", "--check"]).code(2);
+}
+
+#[test]
+fn concurrent_runs_cannot_interleave() {
+    let (env, assets) = scaffolded();
+    // Hold the lock the way a running hivegen does: an exclusive lock on the repository folder.
+    let dir = std::fs::File::open(env.root()).unwrap();
+    dir.lock().unwrap();
+    let before = env.fingerprint();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("another hivegen is writing to")
+        .stderr_has("wait for it to finish");
+    assert_eq!(env.fingerprint(), before);
+    dir.unlock().unwrap();
+    phase_d(&env, &assets, &[]).success();
+}
+
+#[test]
+fn hostile_targets_are_refused_with_nothing_written() {
+    let huge = "# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n".to_string()
+        + &"x".repeat(17 << 20);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "binary",
+            b"# <!-- SECTION:STRUCTURE -->\n\0\0\n# <!-- /SECTION:STRUCTURE -->\n".to_vec(),
+            "app/a.py is a binary file",
+        ),
+        (
+            "invalid utf-8",
+            b"# <!-- SECTION:STRUCTURE -->\n\xff\xfe\n# <!-- /SECTION:STRUCTURE -->\n".to_vec(),
+            "app/a.py is not UTF-8 text",
+        ),
+        ("huge", huge.into_bytes(), "more than hivegen fills"),
+    ];
+    for (what, bytes, message) in cases {
+        let (env, assets) = scaffolded();
+        env.write("app/a.py", &bytes);
+        let before = env.fingerprint();
+        phase_d(&env, &assets, &[]).code(2).stderr_has(message);
+        assert_eq!(env.fingerprint(), before, "{what}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_target_that_is_a_symlink_leading_outside_is_refused() {
+    let (env, assets) = scaffolded();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.py");
+    std::fs::write(
+        &victim,
+        "# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n",
+    )
+    .unwrap();
+    std::fs::remove_file(env.path("app/a.py")).unwrap();
+    std::os::unix::fs::symlink(&victim, env.path("app/a.py")).unwrap();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("leads outside the repository");
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n"
+    );
+}
+
+#[test]
+fn hostile_specs_are_refused() {
+    let yaml_bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+    let cases = [
+        ("dot-dot", "id: d\ntitle: T\nmarker: {path: ../outside, content: x}\ndone: D\n", "escapes the repository"),
+        ("absolute", "id: d\ntitle: T\nmarker: {path: docs/M, content: x}\ndone: D\nfills:\n  - {file: /etc/passwd, anchor: A}\n", "escapes the repository"),
+        ("template", "id: d\ntitle: T\nmarker: {path: docs/M, content: x}\ndone: D\nfills:\n  - {file: a.py, anchor: A, template: ../../x.tera}\n", "escapes the repository"),
+        ("yaml bomb", yaml_bomb, "error[spec]"),
+    ];
+    for (what, text, message) in cases {
+        let env = Env::new();
+        let specs = env.asset("specs/d.yaml", text);
+        let specs = specs.parent().unwrap().display().to_string();
+        let run = env.run(&["--specs", &specs, "phase", "d"]);
+        run.code(2).stderr_has(message);
+        assert!(env.files("").is_empty(), "{what}: something was written");
+    }
+}
+
+#[test]
+fn a_template_that_renders_an_anchor_marker_is_an_error() {
+    let (env, assets) = scaffolded();
+    env.asset(
+        "templates/phase_d/app/a.py.tera",
+        "A = 1\n# <!-- SECTION:SNEAKY -->\n",
+    );
+    let before = env.fingerprint();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("renders an anchor marker");
+    assert_eq!(env.fingerprint(), before);
+}
+
+#[test]
+fn repository_local_templates_override_the_embedded_ones() {
+    let (env, assets) = scaffolded();
+    // Only --specs on the command line; templates come from the repository's .hivegen/.
+    env.write(".hivegen/templates/phase_d/app/a.py.tera", "A = \"local\"\n");
+    env.write(".hivegen/templates/phase_d/app/b.py.tera", "def run(self) -> int:\n    return 2\n");
+    env.run(&["--specs", &assets[1], "phase", "d"]).success();
+    assert!(env.read("app/a.py").contains("A = \"local\""));
+    assert!(env.read("app/b.py").contains("        return 2"));
 }

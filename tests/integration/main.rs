@@ -9,4 +9,5 @@ mod diagnostics;
 mod engine;
 mod help;
 mod previews;
+mod properties;
 mod snapshots;

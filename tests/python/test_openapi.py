@@ -1,0 +1,135 @@
+"""The API surface: exactly the Phase D table, and schemas that follow the domain."""
+
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+
+EXPECTED = {
+    ("/auth/register", "post"): "201",
+    ("/auth/login", "post"): "200",
+    ("/projects", "post"): "201",
+    ("/projects", "get"): "200",
+    ("/projects/{project_id}", "get"): "200",
+    ("/projects/{project_id}", "patch"): "200",
+    ("/projects/{project_id}", "delete"): "204",
+    ("/ai-jobs", "post"): "202",
+    ("/ai-jobs/{job_id}", "get"): "200",
+    ("/preview/sessions", "post"): "201",
+    ("/preview/sessions/{session_id}", "get"): "200",
+    ("/notifications", "get"): "200",
+    ("/notifications/{notification_id}", "get"): "200",
+}
+
+READ_SCHEMAS = {
+    "user": "UserRead",
+    "project": "ProjectRead",
+    "ai_job": "AIJobRead",
+    "preview_session": "PreviewSessionRead",
+    "notification": "NotificationRead",
+}
+CREATE_SCHEMAS = {
+    "user": "UserCreate",
+    "project": "ProjectCreate",
+    "ai_job": "AIJobCreate",
+    "preview_session": "PreviewSessionCreate",
+}
+UPDATE_SCHEMAS = {"project": "ProjectUpdate"}
+
+
+def domain() -> dict:
+    path = Path(__file__).resolve().parents[2] / "domain" / "hivesync.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def openapi(client: TestClient) -> dict:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_paths_and_methods_are_exactly_the_table(client: TestClient) -> None:
+    document = openapi(client)
+    found = {
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+    assert found == set(EXPECTED)
+
+
+def test_success_statuses_are_documented(client: TestClient) -> None:
+    document = openapi(client)
+    for (path, method), status in EXPECTED.items():
+        responses = document["paths"][path][method]["responses"]
+        assert status in responses, (path, method, sorted(responses))
+
+
+def test_docs_routes_are_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    assert client.get("/redoc").status_code == 200
+
+
+def exposed(entity: dict, exposure: str) -> list[str]:
+    return [f["name"] for f in entity["fields"] if exposure in f.get("expose", [])]
+
+
+def test_read_schemas_hold_the_domain_fields(client: TestClient) -> None:
+    schemas = openapi(client)["components"]["schemas"]
+    entities = domain()["entities"]
+    for entity_name, schema_name in READ_SCHEMAS.items():
+        properties = list(schemas[schema_name]["properties"])
+        expected = ["id", *exposed(entities[entity_name], "read"), "created_at"]
+        assert properties == expected, schema_name
+
+
+def test_request_schemas_hold_the_domain_fields(client: TestClient) -> None:
+    schemas = openapi(client)["components"]["schemas"]
+    entities = domain()["entities"]
+    for entity_name, schema_name in CREATE_SCHEMAS.items():
+        properties = list(schemas[schema_name]["properties"])
+        assert properties == exposed(entities[entity_name], "create"), schema_name
+    for entity_name, schema_name in UPDATE_SCHEMAS.items():
+        properties = list(schemas[schema_name]["properties"])
+        assert properties == exposed(entities[entity_name], "update"), schema_name
+
+
+def test_secrets_never_reach_a_read_schema(client: TestClient) -> None:
+    schemas = openapi(client)["components"]["schemas"]
+    for schema_name in READ_SCHEMAS.values():
+        for prop in schemas[schema_name]["properties"]:
+            assert "password" not in prop, (schema_name, prop)
+
+
+def test_enums_follow_the_domain(client: TestClient) -> None:
+    schemas = openapi(client)["components"]["schemas"]
+    for definition in domain()["enums"].values():
+        assert schemas[definition["class"]]["enum"] == definition["values"]
+
+
+def test_field_constraints_follow_the_domain(client: TestClient) -> None:
+    schemas = openapi(client)["components"]["schemas"]
+    entities = domain()["entities"]
+    for entity_name, schema_name in CREATE_SCHEMAS.items():
+        properties = schemas[schema_name]["properties"]
+        for field in entities[entity_name]["fields"]:
+            if "create" not in field.get("expose", []):
+                continue
+            prop = properties[field["name"]]
+            variants = prop.get("anyOf", [prop])
+            merged: dict = {}
+            for variant in variants:
+                merged.update(variant)
+            for key, openapi_key in [
+                ("min_length", "minLength"),
+                ("max_length", "maxLength"),
+                ("pattern", "pattern"),
+                ("ge", "minimum"),
+                ("le", "maximum"),
+            ]:
+                if key in field:
+                    assert merged.get(openapi_key) == field[key], (
+                        schema_name,
+                        field["name"],
+                        key,
+                    )
