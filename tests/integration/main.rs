@@ -5,6 +5,9 @@
 
 mod support;
 
+mod diagnostics;
 mod engine;
+mod help;
+mod previews;
 mod properties;
 mod snapshots;
