@@ -434,8 +434,14 @@ fn a_template_that_renders_an_anchor_marker_is_an_error() {
 fn repository_local_templates_override_the_embedded_ones() {
     let (env, assets) = scaffolded();
     // Only --specs on the command line; templates come from the repository's .hivegen/.
-    env.write(".hivegen/templates/phase_d/app/a.py.tera", "A = \"local\"\n");
-    env.write(".hivegen/templates/phase_d/app/b.py.tera", "def run(self) -> int:\n    return 2\n");
+    env.write(
+        ".hivegen/templates/phase_d/app/a.py.tera",
+        "A = \"local\"\n",
+    );
+    env.write(
+        ".hivegen/templates/phase_d/app/b.py.tera",
+        "def run(self) -> int:\n    return 2\n",
+    );
     env.run(&["--specs", &assets[1], "phase", "d"]).success();
     assert!(env.read("app/a.py").contains("A = \"local\""));
     assert!(env.read("app/b.py").contains("        return 2"));
