@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+pub use clap_complete::Shell;
 
 use crate::assets::Overrides;
 use crate::config::{Config, Mode, Task, Verbosity};
@@ -13,7 +14,7 @@ use crate::config::{Config, Mode, Task, Verbosity};
 #[derive(Debug, Parser)]
 #[command(name = "hivegen", version, about, max_term_width = 100)]
 #[command(
-    after_help = "Examples:\n  hivegen phase c --repo demo\n  hivegen phase d --repo demo\n  hivegen phase d --diff\n  hivegen verify --base origin/main --format github"
+    after_help = "Examples:\n  hivegen phase c --repo demo          # lay the scaffold into a new folder\n  hivegen phase d --repo demo          # fill the Phase D anchors\n  hivegen phase d --diff | less -R     # preview as a unified diff\n  hivegen phase d --check              # exit 1 if anything would change\n  hivegen anchors --format json        # every anchor and its state\n  hivegen verify --base origin/main --format github"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -84,6 +85,24 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
     },
+    /// Print a shell completion script for SHELL on stdout.
+    #[command(
+        after_help = "Examples:\n  hivegen completions bash > ~/.local/share/bash-completion/completions/hivegen\n  hivegen completions zsh > ~/.zfunc/_hivegen\n  hivegen completions fish > ~/.config/fish/completions/hivegen.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff) on stdout, or write one page per subcommand into DIR.
+    #[command(
+        after_help = "Examples:\n  hivegen man | man -l -\n  hivegen man --dir ~/.local/share/man/man1"
+    )]
+    Man {
+        /// Write hivegen.1, hivegen-phase.1, … into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Inspect the phase specs.
     #[command(after_help = "Examples:\n  hivegen spec list\n  hivegen spec show d")]
     Spec {
@@ -95,8 +114,10 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum SpecCommand {
     /// List the phases hivegen knows.
+    #[command(after_help = "Example:\n  hivegen spec list")]
     List,
     /// Print one phase spec in full.
+    #[command(after_help = "Example:\n  hivegen spec show d --specs my_specs/")]
     Show {
         /// The phase id.
         id: String,
@@ -156,6 +177,8 @@ impl Cli {
             Command::Anchors { format } => Task::Anchors {
                 json: matches!(format, FormatArg::Json),
             },
+            Command::Completions { shell } => Task::Completions { shell },
+            Command::Man { dir } => Task::Man { dir },
             Command::Spec { command } => match command {
                 SpecCommand::List => Task::SpecList,
                 SpecCommand::Show { id } => Task::SpecShow { id },
@@ -172,4 +195,35 @@ impl Cli {
             task,
         }
     }
+}
+
+/// The completion script of `shell`, generated from the same definition clap parses with.
+pub fn completions(shell: Shell) -> Vec<u8> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "hivegen", &mut buf);
+    buf
+}
+
+/// The man page of hivegen (roff), from the same definition.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+    Ok(buf)
+}
+
+/// Writes one man page per command into `dir` and returns their paths.
+pub fn man_pages_to(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    clap_mangen::generate_to(Cli::command(), dir)?;
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("hivegen") && n.ends_with(".1"))
+        })
+        .collect();
+    pages.sort();
+    Ok(pages)
 }

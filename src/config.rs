@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::assets::Overrides;
-pub use crate::cli::VerifyFormat;
+pub use crate::cli::{Shell, VerifyFormat};
 
 /// How much hivegen says on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,16 @@ pub enum Task {
     Anchors {
         /// JSON instead of a table.
         json: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Print the man page, or write every page into a folder.
+    Man {
+        /// Where to write the pages; stdout when `None`.
+        dir: Option<PathBuf>,
     },
     /// List the phases.
     SpecList,

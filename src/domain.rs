@@ -274,6 +274,23 @@ impl Domain {
         for (key, entity) in &self.entities {
             self.check_entity(key, entity)?;
         }
+        // An enum is defined in the model module of the entity that uses it.
+        for key in self.enums.keys() {
+            let users: Vec<&str> = self
+                .entities
+                .iter()
+                .filter(|(_, e)| e.fields.iter().any(|f| f.enum_key.as_ref() == Some(key)))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if users.len() != 1 {
+                return Err(DomainError(format!(
+                    "enum `{key}` is used by {} entities ({}); each enum belongs to exactly one, \
+                     whose model module defines it",
+                    users.len(),
+                    users.join(", ")
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -305,6 +322,17 @@ impl Domain {
             }
             if let Some(c) = index.columns.iter().find(|c| !names.contains(&c.as_str())) {
                 return fail(format!("index column `{c}` is not a field"));
+            }
+            if let [only] = index.columns.as_slice() {
+                if entity
+                    .fields
+                    .iter()
+                    .any(|f| &f.name == only && (f.index || f.unique))
+                {
+                    return fail(format!(
+                        "`{only}` is indexed twice: by its field's `index`/`unique` and by `indexes`"
+                    ));
+                }
             }
         }
         Ok(())
@@ -471,6 +499,30 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("longer than"));
+    }
+
+    #[test]
+    fn an_enum_belongs_to_exactly_one_entity() {
+        let text = format!(
+            "enums:\n  mood:\n    class: Mood\n    doc: M.\n    values: [calm]\n{}",
+            with("      - { name: t, type: text, doc: T. }\n")
+        );
+        assert!(parse(&text)
+            .unwrap_err()
+            .to_string()
+            .contains("used by 0 entities"));
+    }
+
+    #[test]
+    fn an_index_is_declared_once() {
+        let text = format!(
+            "{}    indexes:\n      - columns: [t]\n",
+            with("      - { name: t, type: text, index: true, doc: T. }\n")
+        );
+        assert!(parse(&text)
+            .unwrap_err()
+            .to_string()
+            .contains("indexed twice"));
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod report;
 pub mod rules;
 pub mod spec;
 pub mod verify;
+pub mod walk;
 
 use crate::assets::Assets;
 use crate::config::{Config, Task};
@@ -37,6 +38,13 @@ pub fn run(config: Config) -> Result<Exit, Diagnostic> {
     let out = Out {
         verbosity: config.verbosity,
     };
+    // Commands that need no specs run first, so that a broken spec cannot break them.
+    match &config.task {
+        Task::Anchors { json } => return commands::anchors::run(&config.repo, *json, &out),
+        Task::Completions { shell } => return Ok(commands::generate::completions(*shell, &out)),
+        Task::Man { dir } => return commands::generate::man(dir.as_deref(), &out),
+        _ => {}
+    }
     let assets = Assets::resolve(&config.overrides, &config.repo)?;
     let registry = Registry::from_sources(&assets.spec_sources()?)?;
     let repo = DiskRepo::new(config.repo.clone());
@@ -47,7 +55,9 @@ pub fn run(config: Config) -> Result<Exit, Diagnostic> {
         Task::Verify { base, format } => {
             commands::verify::run(&registry, &repo, base.as_deref(), *format, &out)
         }
-        Task::Anchors { json } => commands::anchors::run(&registry, &repo, *json, &out),
+        Task::Anchors { .. } | Task::Completions { .. } | Task::Man { .. } => {
+            unreachable!("handled above")
+        }
         Task::SpecList => Ok(commands::spec::list(&registry, &out)),
         Task::SpecShow { id } => commands::spec::show(&registry, id, &out),
     }

@@ -1,4 +1,3 @@
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -11,7 +10,7 @@ fn main() -> ExitCode {
     match hivegen::run(config) {
         Ok(exit) => exit.into(),
         Err(diag) => {
-            let _ = write!(anstream::stderr(), "{diag}");
+            hivegen::output::print_diag(&diag);
             Exit::Error.into()
         }
     }

@@ -418,17 +418,40 @@ fn decide(
                 plan.overwritten.push((file.to_string(), a.name.clone()));
                 Some(reason)
             } else {
-                let first_body_line = a.begin.line + 1;
+                // Point at the first line that differs from what hivegen would write: with
+                // unchanged templates, that is the hand edit itself.
+                let (line, col) = first_difference(current, body);
                 plan.refusals.push(
                     Diagnostic::refused("hand-edit", format!("anchor `{}` of {file} {what}", a.name))
                         .file(file)
-                        .at(first_body_line, 1, Some(text))
+                        .at(a.begin.line + 1 + line, col + 1, Some(text))
                         .help("keep the edit by moving it out of the fill, or rerun with --force to overwrite it"),
                 );
                 None
             }
         }
     }
+}
+
+/// The 0-based line and column (in chars) where `current` first departs from `expected`,
+/// line endings aside; `(0, 0)` when they are the same.
+fn first_difference(current: &str, expected: &str) -> (usize, usize) {
+    let mut expected_lines = expected.lines();
+    for (i, have) in current.lines().enumerate() {
+        match expected_lines.next() {
+            Some(want) if want == have => continue,
+            Some(want) => {
+                let col = have
+                    .chars()
+                    .zip(want.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                return (i, col);
+            }
+            None => return (i, 0),
+        }
+    }
+    (current.lines().count(), 0)
 }
 
 fn plan_marker(

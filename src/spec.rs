@@ -99,7 +99,11 @@ impl PhaseSpec {
     /// Parses and validates one spec; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self, Diagnostic> {
         let spec: PhaseSpec =
-            serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, text, origin))?;
+            serde_saphyr::from_str(text).map_err(|e| {
+                yaml_error(&e, text, origin).help(
+                    "fix the spec at this line; `hivegen spec show d` prints a valid one to compare with",
+                )
+            })?;
         spec.validate(text, origin)?;
         Ok(spec)
     }

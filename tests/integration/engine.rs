@@ -215,7 +215,8 @@ fn a_hand_edited_fill_is_refused_and_force_overwrites_it() {
     phase_d(&env, &assets, &[])
         .code(1)
         .stderr_has("refused[hand-edit]: anchor `STRUCTURE` of app/a.py was edited by hand")
-        .stderr_has("app/a.py:4:1")
+        // The caret points at the first character the hand edit changed.
+        .stderr_has("app/a.py:4:6")
         .stderr_has("--force");
     assert_eq!(env.fingerprint(), before);
     phase_d(&env, &assets, &["--force"])

@@ -5,7 +5,10 @@
 
 mod support;
 
+mod diagnostics;
 mod engine;
+mod help;
+mod previews;
 mod properties;
 mod rules_corpus;
 mod snapshots;

@@ -2,7 +2,9 @@
 
 The generated repository is named by ``HIVEGEN_TEST_REPO``; its ``backend/``
 folder goes on ``sys.path`` so that ``import app`` finds the generated package.
-Every test gets empty tables in a throwaway SQLite database.
+``HIVEGEN_TEST_DOMAIN`` names the domain model it was generated from (default:
+this repository's ``domain/hivesync.yaml``). Every test gets empty tables in a
+throwaway SQLite database.
 """
 
 import os
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 _repo = os.environ.get("HIVEGEN_TEST_REPO")
 if not _repo:
@@ -21,6 +24,16 @@ if not _repo:
     )
 REPO = Path(_repo).resolve()
 BACKEND = REPO / "backend"
+
+# The domain model the repository was generated from: the tests derive the
+# expected schemas and fields from it.
+DOMAIN_PATH = Path(
+    os.environ.get(
+        "HIVEGEN_TEST_DOMAIN",
+        Path(__file__).resolve().parents[2] / "domain" / "hivesync.yaml",
+    )
+)
+DOMAIN = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
 
 # Both must be in place before the first `import app`: the engine reads the URL
 # when app.database is imported.

@@ -1,9 +1,8 @@
 """The API surface: exactly the Phase D table, and schemas that follow the domain."""
 
-from pathlib import Path
-
-import yaml
 from fastapi.testclient import TestClient
+
+from conftest import DOMAIN
 
 EXPECTED = {
     ("/auth/register", "post"): "201",
@@ -19,6 +18,24 @@ EXPECTED = {
     ("/preview/sessions/{session_id}", "get"): "200",
     ("/notifications", "get"): "200",
     ("/notifications/{notification_id}", "get"): "200",
+}
+
+# Error statuses each operation documents: its own, and FastAPI's 422 for any
+# operation that takes parameters or a body.
+ERRORS = {
+    ("/auth/register", "post"): {"409", "422"},
+    ("/auth/login", "post"): {"401", "422"},
+    ("/projects", "post"): {"404", "422"},
+    ("/projects", "get"): {"422"},
+    ("/projects/{project_id}", "get"): {"404", "422"},
+    ("/projects/{project_id}", "patch"): {"404", "422"},
+    ("/projects/{project_id}", "delete"): {"404", "422"},
+    ("/ai-jobs", "post"): {"404", "422"},
+    ("/ai-jobs/{job_id}", "get"): {"404", "422"},
+    ("/preview/sessions", "post"): {"404", "422"},
+    ("/preview/sessions/{session_id}", "get"): {"404", "422"},
+    ("/notifications", "get"): {"422"},
+    ("/notifications/{notification_id}", "get"): {"404", "422"},
 }
 
 READ_SCHEMAS = {
@@ -38,8 +55,7 @@ UPDATE_SCHEMAS = {"project": "ProjectUpdate"}
 
 
 def domain() -> dict:
-    path = Path(__file__).resolve().parents[2] / "domain" / "hivesync.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return DOMAIN
 
 
 def openapi(client: TestClient) -> dict:
@@ -63,6 +79,17 @@ def test_success_statuses_are_documented(client: TestClient) -> None:
     for (path, method), status in EXPECTED.items():
         responses = document["paths"][path][method]["responses"]
         assert status in responses, (path, method, sorted(responses))
+
+
+def test_error_statuses_are_documented(client: TestClient) -> None:
+    document = openapi(client)
+    for (path, method), errors in ERRORS.items():
+        responses = document["paths"][path][method]["responses"]
+        documented = {status for status in responses if status >= "400"}
+        assert documented == errors, (path, method)
+        for status in errors - {"422"}:
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
 
 
 def test_docs_routes_are_served(client: TestClient) -> None:

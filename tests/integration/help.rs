@@ -1,0 +1,156 @@
+//! `--help` (snapshot-tested, with an example in every command), shell completions and man
+//! pages, all generated from the one clap definition.
+
+use std::process::Command;
+
+use clap::{CommandFactory, Parser};
+use hivegen::cli::Cli;
+
+use crate::support::{Env, Run};
+
+/// Runs hivegen with a fixed terminal width, so that help wraps the same everywhere.
+fn hivegen(env: &Env, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
+        .args(args)
+        .current_dir(env.root())
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("hivegen runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every command path: `[]`, `["phase"]`, `["spec", "show"]`, … (clap's own `help` aside).
+fn command_paths() -> Vec<Vec<String>> {
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(path.clone());
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            walk(sub, p, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Cli::command(), Vec::new(), &mut out);
+    out
+}
+
+#[test]
+fn help_of_every_command_is_snapshotted_and_has_an_example() {
+    let env = Env::new();
+    let paths = command_paths();
+    assert!(paths.len() >= 9, "{paths:?}");
+    for path in paths {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let r = hivegen(&env, &args);
+        r.success();
+        assert!(
+            r.stdout.contains("\nExample"),
+            "`hivegen {}` has no example:\n{}",
+            args.join(" "),
+            r.stdout
+        );
+        let name = if path.is_empty() {
+            "help__hivegen".to_string()
+        } else {
+            format!("help__{}", path.join("_"))
+        };
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, r.stdout);
+        });
+    }
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = hivegen(&env, &["completions", shell]);
+        r.success();
+        assert_eq!(r.stderr, "", "{shell}");
+        for word in ["anchors", "check", "diff", "format"] {
+            assert!(r.stdout.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    hivegen(&env, &["completions", "tcsh"])
+        .code(2)
+        .stderr_has("invalid value 'tcsh'");
+}
+
+#[test]
+fn bash_completion_is_valid_bash() {
+    let env = Env::new();
+    let r = hivegen(&env, &["completions", "bash"]);
+    r.success();
+    env.write("hivegen.bash", &r.stdout);
+    let status = Command::new("bash")
+        .args(["-n", "hivegen.bash"])
+        .current_dir(env.root())
+        .status()
+        .expect("bash runs");
+    assert!(status.success());
+}
+
+#[test]
+fn man_page_on_stdout() {
+    let env = Env::new();
+    let r = hivegen(&env, &["man"]);
+    r.success();
+    assert_eq!(r.stderr, "");
+    assert!(r.stdout.contains(".TH hivegen 1"), "{}", r.stdout);
+    for word in ["phase", "anchors", "completions", "Examples:"] {
+        assert!(r.stdout.contains(word), "man page lacks {word}");
+    }
+}
+
+#[test]
+fn man_pages_into_a_folder_one_per_command() {
+    let env = Env::new();
+    let r = hivegen(&env, &["man", "--dir", "man1"]);
+    r.success().stderr_has("wrote man1");
+    assert_eq!(r.stdout, "");
+    let pages = env.files("man1");
+    for page in [
+        "hivegen.1",
+        "hivegen-phase.1",
+        "hivegen-anchors.1",
+        "hivegen-verify.1",
+        "hivegen-spec-show.1",
+    ] {
+        assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
+    }
+}
+
+#[test]
+fn pre_commit_hooks_run_commands_hivegen_accepts() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .expect(".pre-commit-hooks.yaml exists");
+    let hooks: Vec<serde_json::Value> = serde_saphyr::from_str(&text).expect("valid YAML");
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["hivegen-check", "hivegen-verify"]);
+    for hook in &hooks {
+        let mut argv: Vec<String> = hook["entry"]
+            .as_str()
+            .expect("entry")
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        for a in hook["args"].as_array().into_iter().flatten() {
+            argv.push(a.as_str().expect("string arg").to_string());
+        }
+        assert_eq!(argv[0], "hivegen");
+        assert_eq!(hook["pass_filenames"], false);
+        if let Err(e) = Cli::try_parse_from(&argv) {
+            panic!("hook {} runs `{}`: {e}", hook["id"], argv.join(" "));
+        }
+    }
+}
