@@ -10,4 +10,5 @@ mod engine;
 mod help;
 mod previews;
 mod properties;
+mod python;
 mod snapshots;
