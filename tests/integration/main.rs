@@ -10,6 +10,7 @@ mod engine;
 mod help;
 mod previews;
 mod properties;
+mod python;
 mod rules_corpus;
 mod snapshots;
 mod verify;
