@@ -377,7 +377,9 @@ mod tests {
     /// quadratic in the number of markers (200,000 open anchors took minutes).
     #[test]
     fn many_open_anchors_parse_in_linear_time() {
-        let text: String = (0..200_000).map(|i| format!("# <!-- SECTION:A{i} -->\n")).collect();
+        let text: String = (0..200_000)
+            .map(|i| format!("# <!-- SECTION:A{i} -->\n"))
+            .collect();
         let anchors = parse(&text).unwrap();
         assert_eq!(anchors.len(), 200_000);
         assert!(anchors.iter().all(|a| a.end.is_none()));

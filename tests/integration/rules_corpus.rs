@@ -428,7 +428,11 @@ fn handwritten_d_is_valid_python() {
         if entry.path().extension().is_some_and(|e| e == "py") {
             let text = fs::read_to_string(entry.path()).unwrap();
             let src = hivegen::rules::python::PySource::parse(&text);
-            assert!(!src.tree.root_node().has_error(), "{} does not parse", entry.path().display());
+            assert!(
+                !src.tree.root_node().has_error(),
+                "{} does not parse",
+                entry.path().display()
+            );
             n += 1;
         }
     }
