@@ -183,7 +183,7 @@ fn judge_outside(set: &RuleSet, change: &FileChange, new: Option<&str>, out: &mu
         }
         return;
     };
-    match outside_changes(old, new) {
+    match outside_changes(old, new, &set.phase) {
         Ok(lines) => {
             for line in lines {
                 for r in &rules {

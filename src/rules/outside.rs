@@ -1,35 +1,106 @@
 //! Edits outside anchors: an existing file may change only inside its anchor bodies. The text
-//! outside the bodies (the skeleton: every line but body lines and end markers, whose stamps a
-//! fill rewrites) must stay byte for byte; an anchor closed before must stay closed.
+//! outside the bodies (the skeleton: every line but body lines, end markers included) must stay
+//! byte for byte; an anchor closed before must stay closed. The one part of an end marker a fill
+//! may rewrite is its stamp, and only with a stamp that records this phase's fill of the body
+//! it closes; any other stamp change (a forged phase, a broken checksum) counts as an edit.
+
+use std::borrow::Cow;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::anchor::{self, Anchor, AnchorError};
+use crate::fill;
+
+/// Which stamps the skeleton leaves out.
+#[derive(Clone, Copy)]
+enum Stamps<'p> {
+    /// Every stamp (the text before the change).
+    All,
+    /// Only stamps of `phase` whose checksum holds, or that the old text had already.
+    ValidFor(&'p str, &'p [Anchor], &'p str),
+}
 
 /// The skeleton of a text: (1-based line number, line) for every line outside anchor bodies,
-/// end markers left out.
-fn skeleton<'a>(text: &'a str, anchors: &[Anchor]) -> Vec<(usize, &'a str)> {
+/// end markers without the stamps `stamps` leaves out.
+fn skeleton<'a>(
+    text: &'a str,
+    anchors: &[Anchor],
+    stamps: Stamps<'_>,
+) -> Vec<(usize, Cow<'a, str>)> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let span = start..start + line.len();
         start = span.end;
-        let inside = anchors.iter().any(|a| {
+        let in_body = anchors.iter().any(|a| {
             let body = a.body();
-            (span.start >= body.start && span.start < body.end)
-                || a.end.as_ref().is_some_and(|e| e.span.start == span.start)
+            span.start >= body.start && span.start < body.end
         });
-        if !inside {
-            out.push((i + 1, line.strip_suffix('\n').unwrap_or(line)));
+        if in_body {
+            continue;
         }
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let end_of = anchors
+            .iter()
+            .find(|a| a.end.as_ref().is_some_and(|e| e.span.start == span.start));
+        // An end marker that closes an anchor open before is the fill's own: not skeleton.
+        if let (Some(a), Stamps::ValidFor(_, old_anchors, _)) = (end_of, stamps) {
+            if old_anchors
+                .iter()
+                .any(|o| o.name == a.name && o.end.is_none())
+            {
+                continue;
+            }
+        }
+        let kept = match end_of {
+            Some(a) if drop_stamp(text, a, stamps) => {
+                let end = a.end.as_ref().expect("found by its end marker");
+                let trailer = end.trailer.clone();
+                let trailer = trailer.start.min(content.len())..trailer.end.min(content.len());
+                Cow::Owned(format!(
+                    "{}{}",
+                    &content[..trailer.start],
+                    &content[trailer.end..]
+                ))
+            }
+            _ => Cow::Borrowed(content),
+        };
+        out.push((i + 1, kept));
     }
     out
+}
+
+/// Whether the stamp on `a`'s end marker is one a fill may write (so it is not an edit).
+fn drop_stamp(text: &str, a: &Anchor, stamps: Stamps<'_>) -> bool {
+    let Some(stamp) = &a.stamp else {
+        return true;
+    };
+    match stamps {
+        Stamps::All => true,
+        Stamps::ValidFor(phase, old_anchors, old_text) => {
+            let fresh = stamp.phase == phase && fill::checksum(&text[a.body()]) == stamp.sum;
+            let kept = old_anchors.iter().any(|o| {
+                o.name == a.name
+                    && o.stamp.as_ref() == Some(stamp)
+                    && o.end.as_ref().is_some_and(|e| {
+                        old_text[e.span.clone()].trim_end()
+                            == text[a.end.as_ref().expect("stamped").span.clone()].trim_end()
+                    })
+            });
+            fresh || kept
+        }
+    }
 }
 
 /// The lines of `new` (1-based, one per changed region) where text outside the anchor bodies
 /// differs from `old`. An error means `new`'s anchors are malformed. When `old`'s anchors are
 /// malformed, its whole text counts as outside.
-pub(crate) fn outside_changes(old: &str, new: &str) -> Result<Vec<usize>, AnchorError> {
+/// A stamp on an end marker may change only to a stamp of `phase` that holds for its body.
+pub(crate) fn outside_changes(
+    old: &str,
+    new: &str,
+    phase: &str,
+) -> Result<Vec<usize>, AnchorError> {
     let (_, old_text) = anchor::split_bom(old);
     let (_, new_text) = anchor::split_bom(new);
     let new_anchors = anchor::parse(new_text)?;
@@ -38,10 +109,14 @@ pub(crate) fn outside_changes(old: &str, new: &str) -> Result<Vec<usize>, Anchor
     if old.starts_with('\u{feff}') != new.starts_with('\u{feff}') {
         lines.push(1);
     }
-    let old_skel = skeleton(old_text, &old_anchors);
-    let new_skel = skeleton(new_text, &new_anchors);
-    let a: Vec<&str> = old_skel.iter().map(|(_, l)| *l).collect();
-    let b: Vec<&str> = new_skel.iter().map(|(_, l)| *l).collect();
+    let old_skel = skeleton(old_text, &old_anchors, Stamps::All);
+    let new_skel = skeleton(
+        new_text,
+        &new_anchors,
+        Stamps::ValidFor(phase, &old_anchors, old_text),
+    );
+    let a: Vec<&str> = old_skel.iter().map(|(_, l)| l.as_ref()).collect();
+    let b: Vec<&str> = new_skel.iter().map(|(_, l)| l.as_ref()).collect();
     let last_line = new_text.lines().count().max(1);
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         let (new_index, new_len) = match op {
@@ -80,32 +155,52 @@ mod tests {
         "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n# <!-- /SECTION:A -->\ntail = 1\n";
 
     #[test]
-    fn a_fill_with_a_stamp_is_not_outside() {
-        let new = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256=0123456789abcdef -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, new).unwrap(), Vec::<usize>::new());
+    fn a_fill_with_its_stamp_is_not_outside() {
+        let sum = fill::checksum("y = 2\n");
+        let new = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256={sum} -->\ntail = 1\n");
+        assert_eq!(
+            outside_changes(OLD, &new, "d").unwrap(),
+            Vec::<usize>::new()
+        );
+    }
+
+    #[test]
+    fn a_forged_or_broken_stamp_is_outside() {
+        let sum = fill::checksum("y = 2\n");
+        let forged = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=z sha256={sum} -->\ntail = 1\n");
+        assert_eq!(outside_changes(OLD, &forged, "d").unwrap(), vec![5]);
+        let broken = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256=0123456789abcdef -->\ntail = 1\n";
+        assert_eq!(outside_changes(OLD, broken, "d").unwrap(), vec![5]);
+    }
+
+    #[test]
+    fn an_edited_end_marker_is_outside() {
+        let new =
+            "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n#   <!-- /SECTION:A -->\ntail = 1\n";
+        assert_eq!(outside_changes(OLD, new, "d").unwrap(), vec![4]);
     }
 
     #[test]
     fn an_open_anchor_may_be_closed_by_a_fill() {
         let old = "a\n# <!-- SECTION:A -->\nb\n";
         let new = "a\n# <!-- SECTION:A -->\nx\n# <!-- /SECTION:A -->\nb\n";
-        assert!(outside_changes(old, new).unwrap().is_empty());
+        assert!(outside_changes(old, new, "d").unwrap().is_empty());
     }
 
     #[test]
     fn edits_above_below_and_removals_are_reported() {
         let new = "\"\"\"Doc.\"\"\"\nimport x\nimport y\n# <!-- SECTION:A -->\nz\n# <!-- /SECTION:A -->\n";
-        assert_eq!(outside_changes(OLD, new).unwrap(), vec![3, 6]);
+        assert_eq!(outside_changes(OLD, new, "d").unwrap(), vec![3, 6]);
     }
 
     #[test]
     fn removing_an_end_marker_is_reported() {
         let new = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, new).unwrap(), vec![3]);
+        assert_eq!(outside_changes(OLD, new, "d").unwrap(), vec![3, 4]);
     }
 
     #[test]
     fn malformed_new_anchors_are_an_error() {
-        assert!(outside_changes(OLD, "# <!-- /SECTION:A -->\n").is_err());
+        assert!(outside_changes(OLD, "# <!-- /SECTION:A -->\n", "d").is_err());
     }
 }

@@ -2,7 +2,10 @@
 //! anchors, indentation, comment prefixes, line endings and BOMs.
 
 use hivegen::anchor::{self, split_bom};
+use hivegen::assets::Assets;
 use hivegen::fill::{self, BodyState};
+use hivegen::rules::{judge_changes, ChangeStatus, FileChange, RuleSet};
+use hivegen::spec::Registry;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -128,6 +131,15 @@ fn skeleton(text: &str) -> String {
     out
 }
 
+/// The embedded Phase D rules, as `verify --base` uses them (compiled once).
+fn phase_d_rules() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let registry = Registry::from_sources(&Assets::embedded().spec_sources().unwrap()).unwrap();
+        RuleSet::compile(registry.get("d").unwrap()).unwrap()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -185,5 +197,36 @@ proptest! {
         let reparsed = anchor::parse(&edited).unwrap();
         let same = reparsed.iter().find(|x| x.name == a.name).unwrap();
         prop_assert_eq!(fill::body_state(&edited, same), BodyState::Edited, "{}{}", bom, edited);
+    }
+
+    #[test]
+    fn any_byte_changed_outside_the_bodies_is_reported_by_verify(
+        c in case(),
+        pick in any::<prop::sample::Index>(),
+        replacement in prop::sample::select(vec![b'Z', b'#', b' ', b'\n']),
+    ) {
+        let filled = fill_all(&c.text, &c.fills);
+        let (bom, rest) = split_bom(&filled);
+        let anchors = anchor::parse(rest).unwrap();
+        let inside = |i: usize| anchors.iter().any(|a| a.body().contains(&i));
+        let outside: Vec<usize> = (0..rest.len()).filter(|&i| !inside(i) && rest.is_char_boundary(i)).collect();
+        prop_assume!(!outside.is_empty());
+        let i = outside[pick.index(outside.len())];
+        prop_assume!(rest.as_bytes()[i] != replacement);
+        let mut bytes = rest.as_bytes().to_vec();
+        bytes[i] = replacement;
+        prop_assume!(String::from_utf8(bytes.clone()).is_ok());
+        let new = [bom.as_bytes(), &bytes].concat();
+        let change = FileChange {
+            path: "backend/app/models/user.py".into(),
+            status: ChangeStatus::Modified,
+            old: Some(filled.clone().into_bytes()),
+            new: Some(new),
+        };
+        let findings = judge_changes(phase_d_rules(), &[change]);
+        prop_assert!(
+            findings.iter().any(|d| d.code == "D-OUTSIDE-ANCHOR" || d.code == "D-ANCHOR-MALFORMED"),
+            "byte {} changed to {:?} was not reported: {:?}", i, replacement as char, findings
+        );
     }
 }
