@@ -51,11 +51,19 @@ impl Source {
             Source::Disk(root) => {
                 let base = root.join(prefix);
                 if base.is_dir() {
+                    let real_root = root.canonicalize().map_err(|e| {
+                        Diagnostic::error("io", format!("cannot read {}: {e}", root.display()))
+                    })?;
                     for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
                         let entry = entry.map_err(|e| {
                             Diagnostic::error("io", format!("cannot read {}: {e}", base.display()))
                         })?;
-                        if !entry.file_type().is_file() {
+                        if entry.path_is_symlink() {
+                            refuse_escaping_link(entry.path(), &real_root, root)?;
+                            if !entry.path().is_file() {
+                                continue;
+                            }
+                        } else if !entry.file_type().is_file() {
                             continue;
                         }
                         let rel = entry
@@ -71,6 +79,27 @@ impl Source {
         }
         out.sort();
         Ok(out)
+    }
+}
+
+/// Refuses a symbolic link, in a specs or templates folder, that leads outside that folder.
+fn refuse_escaping_link(link: &Path, real_root: &Path, root: &Path) -> Result<(), Diagnostic> {
+    match link.canonicalize() {
+        Ok(target) if target.starts_with(real_root) => Ok(()),
+        Ok(target) => Err(Diagnostic::error(
+            "io",
+            format!(
+                "{} is a symbolic link leading outside {} (to {})",
+                link.display(),
+                root.display(),
+                target.display()
+            ),
+        )
+        .help("copy the file into the folder instead of linking to it")),
+        Err(e) => Err(Diagnostic::error(
+            "io",
+            format!("cannot follow {}: {e}", link.display()),
+        )),
     }
 }
 

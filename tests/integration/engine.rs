@@ -446,3 +446,19 @@ fn repository_local_templates_override_the_embedded_ones() {
     assert!(env.read("app/a.py").contains("A = \"local\""));
     assert!(env.read("app/b.py").contains("        return 2"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_template_symlink_leading_outside_the_templates_folder_is_refused() {
+    let (env, assets) = scaffolded();
+    let outside = env.asset("outside/secret.tera", "SECRET = 1\n");
+    let link = std::path::Path::new(&assets[3]).join("phase_d/app/a.py.tera");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    let before = env.fingerprint();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("is a symbolic link leading outside")
+        .stderr_has("copy the file into the folder");
+    assert_eq!(env.fingerprint(), before);
+}
