@@ -12,6 +12,7 @@ use crate::fill::{self, BodyState};
 use crate::render::Renderer;
 use crate::repo::Repo;
 use crate::spec::{PhaseSpec, Registry};
+use tera::Context;
 
 /// The largest file hivegen fills: far beyond any source file, small enough to hold in memory.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -111,11 +112,16 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, Diagnostic> {
     let mut plan = Plan::default();
+    // The domain model and the phase, converted once for every template of the run.
+    let base = Renderer::context(&json!({
+        "domain": domain,
+        "phase": {"id": spec.id, "title": spec.title},
+    }))?;
     check_requirements(registry, spec, repo, &mut plan)?;
     if spec.scaffold {
-        plan_scaffold(spec, renderer, domain, repo, &mut plan)?;
+        plan_scaffold(spec, renderer, &base, repo, &mut plan)?;
     }
-    plan_fills(spec, renderer, domain, repo, options, &mut plan)?;
+    plan_fills(spec, renderer, &base, repo, options, &mut plan)?;
     let fills_change = !plan.changes.is_empty();
     if fills_change {
         check_frozen(registry, spec, repo, &mut plan)?;
@@ -208,7 +214,7 @@ fn check_frozen(
 fn plan_scaffold(
     spec: &PhaseSpec,
     renderer: &Renderer,
-    domain: &Domain,
+    base: &Context,
     repo: &dyn Repo,
     plan: &mut Plan,
 ) -> Result<(), Diagnostic> {
@@ -221,12 +227,9 @@ fn plan_scaffold(
         .collect();
     let mut changes = Vec::new();
     for create in &spec.creates {
-        let vars = json!({
-            "domain": domain,
-            "phase": {"id": spec.id, "title": spec.title},
-            "file": {"path": create.path},
-        });
-        let new = renderer.render(&create.template(), &vars)?.into_bytes();
+        let mut context = base.clone();
+        context.insert("file", &json!({"path": create.path}));
+        let new = renderer.render(&create.template(), &context)?.into_bytes();
         let old = read(repo, &create.path)?;
         if old.as_ref() != Some(&new) {
             changes.push(Change {
@@ -262,7 +265,7 @@ fn plan_scaffold(
 fn plan_fills(
     spec: &PhaseSpec,
     renderer: &Renderer,
-    domain: &Domain,
+    base: &Context,
     repo: &dyn Repo,
     options: PlanOptions,
     plan: &mut Plan,
@@ -336,12 +339,9 @@ fn plan_fills(
                 );
                 continue;
             };
-            let vars = json!({
-                "domain": domain,
-                "phase": {"id": spec.id, "title": spec.title},
-                "fill": {"file": f.file, "anchor": f.anchor},
-            });
-            let rendered = renderer.render(&f.template(), &vars)?;
+            let mut context = base.clone();
+            context.insert("fill", &json!({"file": f.file, "anchor": f.anchor}));
+            let rendered = renderer.render(&f.template(), &context)?;
             let body = fill::layout(&rendered, &a.begin.indent, eol);
             let Some(reason) = decide(&text, a, &body, spec, file, options, plan) else {
                 continue;

@@ -51,8 +51,19 @@ impl Renderer {
             .map_or_else(|| name.to_string(), |(d, _)| d.clone())
     }
 
-    /// Renders `name` with `vars` (a serializable map of top-level variables).
-    pub fn render(&self, name: &str, vars: &impl Serialize) -> Result<String, Diagnostic> {
+    /// A context holding `vars` (a serializable map of top-level variables). Build the shared
+    /// part once (the domain model is large) and add per-template variables to clones of it.
+    pub fn context(vars: &impl Serialize) -> Result<Context, Diagnostic> {
+        Context::from_serialize(vars).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!("cannot build the template context: {e}"),
+            )
+        })
+    }
+
+    /// Renders `name` with `context`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         if !self.has(name) {
             return Err(
                 Diagnostic::error("template", format!("template `{name}` not found"))
@@ -60,14 +71,8 @@ impl Renderer {
                     .help("add the template, or fix the `template:` of the spec"),
             );
         }
-        let context = Context::from_serialize(vars).map_err(|e| {
-            Diagnostic::error(
-                "template",
-                format!("cannot build the context of `{name}`: {e}"),
-            )
-        })?;
         self.tera
-            .render(name, &context)
+            .render(name, context)
             .map_err(|e| convert(&e, &self.sources))
     }
 }

@@ -38,6 +38,9 @@ pub struct PhaseSpec {
     /// What the phase forbids.
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// The rules compiled (tree-sitter queries, globs): done once, when the spec is loaded.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<std::sync::Arc<crate::rules::RuleSet>>,
 }
 
 /// The phase marker file.
@@ -108,6 +111,17 @@ impl PhaseSpec {
         Ok(spec)
     }
 
+    /// The phase's rules, compiled on first use and kept.
+    pub fn rule_set(
+        &self,
+    ) -> Result<std::sync::Arc<crate::rules::RuleSet>, crate::rules::RuleError> {
+        if let Some(set) = self.compiled.get() {
+            return Ok(set.clone());
+        }
+        let set = std::sync::Arc::new(crate::rules::RuleSet::compile(self)?);
+        Ok(self.compiled.get_or_init(|| set).clone())
+    }
+
     /// The uppercase letter used in messages: `D`.
     pub fn letter(&self) -> String {
         self.id.to_uppercase()
@@ -147,12 +161,12 @@ impl PhaseSpec {
                 return Err(bad(format!("path `{p}` escapes the repository"), p));
             }
         }
-        if let Err(e) = crate::rules::RuleSet::compile(self) {
+        if let Err(e) = self.rule_set() {
             let (line, col) = find(text, &e.rule);
             return Err(Diagnostic::error("spec", e.to_string())
                 .file(origin)
                 .at(line, col, Some(text))
-                .help("see docs/GUARDRAILS.md for how a rule is written"));
+                .help("see the Guardrails section of the README for how a rule is written"));
         }
         let mut seen = BTreeMap::new();
         for f in &self.fills {

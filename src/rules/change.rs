@@ -44,11 +44,36 @@ pub struct FileChange {
 }
 
 /// Every violation of `set`'s rules by `changes`, sorted by file and line.
+/// Files are judged in parallel (parsing dominates): each core takes the next file.
 pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for change in changes {
-        judge_one(set, change, &mut out);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(changes.len());
+    if threads < 2 {
+        let mut out = Vec::new();
+        for change in changes {
+            judge_one(set, change, &mut out);
+        }
+        return finish(out);
     }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(change) = changes.get(i) else {
+                return out;
+            };
+            judge_one(set, change, &mut out);
+        }
+    };
+    let out = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a judging thread panicked"))
+            .collect()
+    });
     finish(out)
 }
 

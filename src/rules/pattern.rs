@@ -24,7 +24,7 @@ pub struct PatternError(pub String);
 impl DottedPattern {
     /// Compiles `text`.
     pub fn new(text: &str) -> Result<Self, PatternError> {
-        let segments: Vec<String> = split(text);
+        let segments: Vec<String> = split(text).into_iter().map(str::to_string).collect();
         if text.is_empty() || segments.iter().any(String::is_empty) {
             return Err(PatternError(text.to_string()));
         }
@@ -54,21 +54,22 @@ impl fmt::Display for DottedPattern {
     }
 }
 
-/// Splits a dotted name into segments. The leading dots of a relative import (`..models`)
-/// become one `.` segment, so `**.models` matches it.
-fn split(name: &str) -> Vec<String> {
+/// Splits a dotted name into segments (borrowed: this runs for every fact and pattern). The
+/// leading dots of a relative import (`..models`) become one `.` segment, so `**.models`
+/// matches it.
+fn split(name: &str) -> Vec<&str> {
     let rest = name.trim_start_matches('.');
     let mut out = Vec::new();
     if rest.len() != name.len() {
-        out.push(".".to_string());
+        out.push(".");
     }
     if !rest.is_empty() || out.is_empty() {
-        out.extend(rest.split('.').map(str::to_string));
+        out.extend(rest.split('.'));
     }
     out
 }
 
-fn glob(pattern: &[String], name: &[String]) -> bool {
+fn glob(pattern: &[String], name: &[&str]) -> bool {
     match pattern.split_first() {
         None => name.is_empty(),
         Some((head, rest)) if head == "**" => {

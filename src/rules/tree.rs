@@ -38,8 +38,8 @@ pub fn complete_phases<'r>(
 }
 
 /// Compiles a phase's rules, as an error (exit 2) when the spec is broken.
-pub(crate) fn compile(spec: &PhaseSpec) -> Result<RuleSet, Diagnostic> {
-    RuleSet::compile(spec).map_err(|e| {
+pub(crate) fn compile(spec: &PhaseSpec) -> Result<std::sync::Arc<RuleSet>, Diagnostic> {
+    spec.rule_set().map_err(|e| {
         Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id))
             .help("fix the rule in the phase spec")
     })

@@ -6,7 +6,7 @@ mod git;
 
 use crate::diag::Diagnostic;
 use crate::repo::{DiskRepo, Repo};
-use crate::rules::{self, ChangeStatus, FileChange, Rule, RuleSet};
+use crate::rules::{self, ChangeStatus, FileChange, Rule};
 use crate::spec::{PhaseSpec, Registry};
 
 /// What a verification found, and what it looked at.
@@ -55,7 +55,8 @@ pub fn verify(
         changed_files = Some(changes.len());
         judged = judged_phases(registry, repo, &complete, &changes)?;
         for spec in &judged {
-            let set = RuleSet::compile(spec)
+            let set = spec
+                .rule_set()
                 .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id)))?;
             findings.extend(rules::judge_changes(&set, &changes));
         }
