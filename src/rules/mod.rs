@@ -18,6 +18,7 @@ mod finding;
 mod outside;
 pub mod pattern;
 pub mod python;
+mod scan;
 mod tree;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use change::{judge_changes, ChangeStatus, FileChange};
 pub use code::CodeMatch;
 pub use compile::{CompiledRule, RuleError, RuleSet};
+pub use scan::judge_all_anchors;
 pub use tree::{complete_phases, judge_tree};
 
 use crate::diag::Diagnostic;

@@ -47,6 +47,18 @@ pub fn verify(
     }
     let complete = rules::complete_phases(registry, repo)?;
     let mut findings = rules::judge_tree(registry, repo)?;
+    // Without a base, the whole tree is judged: every anchor anywhere. With one, only the
+    // change is read, so that the cost follows the size of the change.
+    if base.is_none() {
+        if let Some(latest) = complete.last() {
+            let set = latest
+                .rule_set()
+                .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", latest.id)))?;
+            let ids: Vec<String> = complete.iter().map(|s| s.id.clone()).collect();
+            findings.extend(rules::judge_all_anchors(&repo.root, &set, &ids)?);
+            findings = dedup(findings);
+        }
+    }
     let mut judged: Vec<&PhaseSpec> = Vec::new();
     let mut changed_files = None;
     if let Some(base) = base {

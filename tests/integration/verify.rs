@@ -375,3 +375,58 @@ fn phase_d_refuses_a_template_that_renders_a_forbidden_construct() {
         .collect();
     assert!(before == after, "phase d wrote despite the refusal");
 }
+
+#[test]
+fn without_a_base_every_anchor_of_the_tree_is_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    hivegen(&repo, &["phase", "c"]).code(0);
+    hivegen(&repo, &["phase", "d"]).code(0);
+    // A malformed anchor in a file no phase fills, and a Phase D fill edited by hand.
+    std::fs::create_dir_all(repo.join("lib")).unwrap();
+    std::fs::write(
+        repo.join("lib/extra.py"),
+        "# <!-- SECTION:X -->\n# <!-- /SECTION:Y -->\n",
+    )
+    .unwrap();
+    let projects = repo.join("backend/app/routing/projects.py");
+    let text = std::fs::read_to_string(&projects).unwrap();
+    std::fs::write(
+        &projects,
+        text.replace("MAX_PAGE_SIZE = 100", "MAX_PAGE_SIZE = 1000"),
+    )
+    .unwrap();
+    // Ignored paths are not judged.
+    std::fs::write(repo.join(".gitignore"), "node_modules/\n").unwrap();
+    std::fs::create_dir_all(repo.join("node_modules/x")).unwrap();
+    std::fs::write(repo.join("node_modules/x/y.py"), "# <!-- /SECTION:Z -->\n").unwrap();
+    let out = hivegen(&repo, &["verify", "--format", "json"]);
+    out.code(1);
+    let findings: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found: Vec<(String, String)> = findings["findings"]
+        .as_array()
+        .expect("a list of findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("D-ANCHOR-MALFORMED".into(), "lib/extra.py".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "D-FROZEN-EDITED".into(),
+            "backend/app/routing/projects.py".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(_, f)| f.starts_with("node_modules")),
+        "{found:?}"
+    );
+}
