@@ -46,7 +46,14 @@ pub(crate) fn compile(spec: &PhaseSpec) -> Result<std::sync::Arc<RuleSet>, Diagn
 }
 
 /// Every violation of the tree checks of the completed phases.
-pub fn judge_tree(registry: &Registry, repo: &dyn Repo) -> Result<Vec<Diagnostic>, Diagnostic> {
+///
+/// With `code` false the code rules are left out: `verify --base` judges the code of the
+/// change instead, so that its cost follows the size of the change.
+pub fn judge_tree(
+    registry: &Registry,
+    repo: &dyn Repo,
+    code: bool,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let complete = complete_phases(registry, repo)?;
     let mut out = Vec::new();
     for spec in &complete {
@@ -74,7 +81,7 @@ pub fn judge_tree(registry: &Registry, repo: &dyn Repo) -> Result<Vec<Diagnostic
             }
         }
         for file in files {
-            judge_file(spec, &set, repo, file, &mut out)?;
+            judge_file(spec, &set, repo, file, code, &mut out)?;
         }
     }
     Ok(finish(out))
@@ -91,6 +98,7 @@ fn judge_file(
     set: &RuleSet,
     repo: &dyn Repo,
     file: &str,
+    code: bool,
     out: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let well_formed = rules(set, StructureCheck::AnchorsWellFormed, file);
@@ -153,7 +161,7 @@ fn judge_file(
         }
     }
     let code_rules: Vec<&CompiledRule> = set.code_rules().filter(|r| r.applies_to(file)).collect();
-    if code_rules.is_empty() || !is_python(file) || bodies.is_empty() {
+    if !code || code_rules.is_empty() || !is_python(file) || bodies.is_empty() {
         return Ok(());
     }
     let src = PySource::parse(text);

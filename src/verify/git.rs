@@ -33,20 +33,23 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
     Ok(output.stdout)
 }
 
-/// Checks that `base` names a commit of the repository at `root`.
+/// Checks that `base` names a commit of the repository at `root`. One `git` call when it
+/// does; a second one only to say why when it does not.
 pub(crate) fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
+    let spec = format!("{base}^{{commit}}");
+    if git(root, &["rev-parse", "--verify", "--quiet", &spec]).is_ok() {
+        return Ok(());
+    }
     git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|d| {
         d.help(format!(
             "`verify --base` needs a git repository; {} is not one",
             root.display()
         ))
     })?;
-    let spec = format!("{base}^{{commit}}");
-    git(root, &["rev-parse", "--verify", "--quiet", &spec]).map_err(|_| {
+    Err(
         Diagnostic::error("git", format!("`{base}` is not a commit of this repository"))
-            .help("pass a branch, a tag or a commit, e.g. `--base origin/main` (fetch it first in a shallow CI clone)")
-    })?;
-    Ok(())
+            .help("pass a branch, a tag or a commit, e.g. `--base origin/main` (fetch it first in a shallow CI clone)"),
+    )
 }
 
 /// The bytes of each of `paths` (relative to `root`) at revision `base`, read by one
@@ -122,18 +125,25 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic>
 
 /// Every file that differs between `base` and the working tree under `root`.
 pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagnostic> {
-    let diff = git(
-        root,
-        &[
-            "diff",
-            "--name-status",
-            "-z",
-            "-M",
-            "--relative",
-            base,
-            "--",
-        ],
-    )?;
+    // Both commands stat the whole working tree: run them side by side.
+    let (diff, untracked) = std::thread::scope(|scope| {
+        let untracked =
+            scope.spawn(|| git(root, &["ls-files", "--others", "--exclude-standard", "-z"]));
+        let diff = git(
+            root,
+            &[
+                "diff",
+                "--name-status",
+                "-z",
+                "-M",
+                "--relative",
+                base,
+                "--",
+            ],
+        );
+        (diff, untracked.join().expect("git ls-files thread"))
+    });
+    let (diff, untracked) = (diff?, untracked?);
     let mut fields = diff
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -212,7 +222,6 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
     for (change, old) in out.iter_mut().filter(|c| c.old.is_some()).zip(olds) {
         change.old = Some(old);
     }
-    let untracked = git(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
     for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let path = String::from_utf8_lossy(path).into_owned();
         out.push(FileChange {

@@ -46,7 +46,7 @@ pub fn verify(
         );
     }
     let complete = rules::complete_phases(registry, repo)?;
-    let mut findings = rules::judge_tree(registry, repo)?;
+    let mut findings = rules::judge_tree(registry, repo, base.is_none())?;
     // Without a base, the whole tree is judged: every anchor anywhere. With one, only the
     // change is read, so that the cost follows the size of the change.
     if base.is_none() {
