@@ -41,7 +41,11 @@ pub fn apply_with(root: &Path, changes: &[Change], faults: Faults) -> Result<(),
             for dir in created_dirs.iter().rev() {
                 let _ = fs::remove_dir(dir);
             }
-            return Err(e.help("nothing was written; fix the cause and run again"));
+            let help = match &e.help {
+                Some(h) => format!("{h}; nothing was written"),
+                None => "nothing was written; fix the cause and run again".to_string(),
+            };
+            return Err(e.help(help));
         }
     };
     let total = staged.len();
@@ -66,6 +70,22 @@ fn stage(
     created_dirs: &mut Vec<PathBuf>,
     faults: Faults,
 ) -> Result<Vec<(NamedTempFile, PathBuf)>, Diagnostic> {
+    // A read-only file is the user's "do not touch": refuse before writing anything, even
+    // though renaming over it would work.
+    for change in changes.iter().filter(|c| c.old.is_some()) {
+        let target = root.join(&change.path);
+        let meta = fs::metadata(&target).map_err(|e| io(&target, "read", &e))?;
+        if meta.permissions().readonly() {
+            return Err(
+                Diagnostic::error("io", format!("{} is read-only", change.path))
+                    .file(change.path.clone())
+                    .help(format!(
+                        "make it writable (`chmod u+w {}`) to let the phase fill it",
+                        change.path
+                    )),
+            );
+        }
+    }
     let mut staged = Vec::with_capacity(changes.len());
     for (n, change) in changes.iter().enumerate() {
         let target = root.join(&change.path);
@@ -262,6 +282,23 @@ mod tests {
             "{err}"
         );
         assert_eq!(contents(dir.path()), ["old a", "old b", "someone else"]);
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_before_anything_is_written() {
+        let (dir, changes) = setup();
+        let c = dir.path().join("c");
+        let mut perms = fs::metadata(&c).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&c, perms).unwrap();
+        let err = apply(dir.path(), &changes).unwrap_err();
+        assert!(err.message.contains("c is read-only"), "{err}");
+        assert!(
+            err.help.as_deref().unwrap().contains("chmod u+w c"),
+            "{err}"
+        );
+        assert_eq!(contents(dir.path()), ["old a", "old b", "old c"]);
+        assert!(!dir.path().join("sub").exists());
     }
 
     #[test]

@@ -462,3 +462,19 @@ fn a_template_symlink_leading_outside_the_templates_folder_is_refused() {
         .stderr_has("copy the file into the folder");
     assert_eq!(env.fingerprint(), before);
 }
+
+#[test]
+fn a_read_only_target_is_refused_with_nothing_written() {
+    let (env, assets) = scaffolded();
+    let b = env.path("app/b.py");
+    let mut perms = std::fs::metadata(&b).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&b, perms).unwrap();
+    let before = env.fingerprint();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("app/b.py is read-only")
+        .stderr_has("chmod u+w app/b.py")
+        .stderr_has("nothing was written");
+    assert_eq!(env.fingerprint(), before);
+}
