@@ -1,7 +1,9 @@
 //! Diagnostics: findings and errors with a location, printed like rustc's: a headline, the
 //! `--> file:line:col` pointer, the offending line with a caret, and what to do next.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+
+use anstyle::{AnsiColor, Style};
 
 use serde::Serialize;
 
@@ -110,17 +112,36 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+const GUTTER: Style = AnsiColor::Blue.on_default().bold();
+const BOLD: Style = Style::new().bold();
+
+impl Diagnostic {
+    /// Renders the diagnostic; with `styled`, in rustc's colours (the severity and carets red,
+    /// yellow for a refusal; the gutter and `-->` blue; the headline and `help` bold). The
+    /// output stream strips the escapes when it is not a terminal.
+    pub fn render(&self, styled: bool) -> String {
+        let (accent, gutter_style, bold) = if styled {
+            let accent = match self.severity {
+                Severity::Error => AnsiColor::Red.on_default().bold(),
+                Severity::Refused => AnsiColor::Yellow.on_default().bold(),
+            };
+            (accent, GUTTER, BOLD)
+        } else {
+            (Style::new(), Style::new(), Style::new())
+        };
+        let (a, a_) = (accent.render(), accent.render_reset());
+        let (g, g_) = (gutter_style.render(), gutter_style.render_reset());
+        let (b, b_) = (bold.render(), bold.render_reset());
         let word = match self.severity {
             Severity::Error => "error",
             Severity::Refused => "refused",
         };
-        writeln!(f, "{word}[{}]: {}", self.code, self.message)?;
+        let mut f = String::new();
+        let _ = writeln!(f, "{a}{word}[{}]{a_}{b}: {}{b_}", self.code, self.message);
         let gutter = self.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter);
         if let Some(loc) = self.location() {
-            writeln!(f, "{pad}--> {loc}")?;
+            let _ = writeln!(f, "{pad}{g}-->{g_} {loc}");
         }
         if let (Some(src), Some(line)) = (&self.source_line, self.line) {
             let col = self.col.unwrap_or(1);
@@ -129,14 +150,20 @@ impl fmt::Display for Diagnostic {
                 .take(col - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{line} | {src}")?;
-            writeln!(f, "{pad} | {lead}{}", "^".repeat(self.width))?;
+            let _ = writeln!(f, "{g}{pad} |{g_}");
+            let _ = writeln!(f, "{g}{line} |{g_} {src}");
+            let _ = writeln!(f, "{g}{pad} |{g_} {lead}{a}{}{a_}", "^".repeat(self.width));
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{pad} = help: {help}")?;
+            let _ = writeln!(f, "{pad} {g}={g_} {b}help{b_}: {help}");
         }
-        Ok(())
+        f
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 
@@ -145,6 +172,20 @@ impl std::error::Error for Diagnostic {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn styling_only_adds_escapes() {
+        let d = Diagnostic::refused("D-X", "no")
+            .file("a.py")
+            .at(1, 1, Some("x = 1\n"))
+            .help("fix");
+        let styled = d.render(true);
+        assert!(styled.contains("\u{1b}["), "{styled:?}");
+        let mut stripped = Vec::new();
+        let mut stream = anstream::StripStream::new(&mut stripped);
+        std::io::Write::write_all(&mut stream, styled.as_bytes()).unwrap();
+        assert_eq!(String::from_utf8(stripped).unwrap(), d.to_string());
+    }
 
     #[test]
     fn renders_like_rustc() {

@@ -7,10 +7,8 @@
 
 use std::io::Write;
 
-use anstyle::{AnsiColor, Style};
-
 use crate::config::Verbosity;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 
 /// Prints messages at the configured verbosity.
 #[derive(Debug, Clone, Copy)]
@@ -64,82 +62,5 @@ impl Out {
 
 /// Prints a diagnostic on stderr, styled (the stream strips styles off a terminal).
 pub fn print_diag(d: &Diagnostic) {
-    let _ = write!(anstream::stderr(), "{}", styled(d));
-}
-
-const GUTTER: Style = AnsiColor::Blue.on_default().bold();
-const BOLD: Style = Style::new().bold();
-
-/// The diagnostic's plain rendering with rustc's colours added: the severity and carets in red
-/// (yellow for a refusal), the gutter and `-->` in blue, the headline and `help` in bold.
-pub fn styled(d: &Diagnostic) -> String {
-    let plain = d.to_string();
-    let accent = match d.severity {
-        Severity::Error => AnsiColor::Red.on_default().bold(),
-        Severity::Refused => AnsiColor::Yellow.on_default().bold(),
-    };
-    let gutter = d.line.map_or(1, |l| l.to_string().len());
-    let mut out = String::with_capacity(plain.len() + 128);
-    for (i, line) in plain.lines().enumerate() {
-        if i == 0 {
-            match line.split_once("]: ") {
-                Some((head, msg)) => {
-                    out.push_str(&format!("{accent}{head}]{accent:#}{BOLD}: {msg}{BOLD:#}"))
-                }
-                None => out.push_str(line),
-            }
-        } else if line.len() > gutter && line.is_char_boundary(gutter) {
-            let (lead, rest) = line.split_at(gutter);
-            if let Some(loc) = rest.strip_prefix("--> ") {
-                out.push_str(&format!("{lead}{GUTTER}-->{GUTTER:#} {loc}"));
-            } else if let Some(help) = rest.strip_prefix(" = help:") {
-                out.push_str(&format!(
-                    "{lead} {GUTTER}={GUTTER:#} {BOLD}help{BOLD:#}:{help}"
-                ));
-            } else if let Some(text) = rest.strip_prefix(" | ") {
-                let is_caret_line = lead.trim().is_empty()
-                    && text.trim_start().starts_with('^')
-                    && text.trim().chars().all(|c| c == '^');
-                if is_caret_line {
-                    let n = text.len() - text.trim_start().len();
-                    out.push_str(&format!(
-                        "{GUTTER}{lead} |{GUTTER:#} {}{accent}{}{accent:#}",
-                        &text[..n],
-                        text.trim_start()
-                    ));
-                } else {
-                    out.push_str(&format!("{GUTTER}{lead} |{GUTTER:#} {text}"));
-                }
-            } else if rest == " |" {
-                out.push_str(&format!("{GUTTER}{line}{GUTTER:#}"));
-            } else {
-                out.push_str(line);
-            }
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn styling_only_adds_escapes() {
-        let d = Diagnostic::error("anchor", "end marker `/SECTION:A` has no begin marker")
-            .file("a.py")
-            .at(2, 3, Some("x\n# <!-- /SECTION:A -->\n"))
-            .width(4)
-            .help("add a begin marker");
-        let styled = styled(&d);
-        assert!(styled.contains(&format!("{GUTTER}-->")), "{styled:?}");
-        assert!(styled.contains("help\u{1b}["), "{styled:?}");
-        let mut stripped = Vec::new();
-        let mut stream = anstream::StripStream::new(&mut stripped);
-        write!(stream, "{styled}").unwrap();
-        assert_eq!(String::from_utf8(stripped).unwrap(), d.to_string());
-    }
+    let _ = write!(anstream::stderr(), "{}", d.render(true));
 }
