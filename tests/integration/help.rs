@@ -10,19 +10,7 @@ use crate::support::{Env, Run};
 
 /// Runs hivegen with a fixed terminal width, so that help wraps the same everywhere.
 fn hivegen(env: &Env, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
-        .args(args)
-        .current_dir(env.root())
-        .env("COLUMNS", "100")
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("hivegen runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    env.run_env(args, &[("COLUMNS", "100")])
 }
 
 /// Every command path: `[]`, `["phase"]`, `["spec", "show"]`, … (clap's own `help` aside).

@@ -69,13 +69,19 @@ impl Env {
         fs::read(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
-    /// Runs hivegen with `args` in the temp dir.
+    /// Runs hivegen with `args` in the temp dir (colour off).
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs hivegen with `args` and extra environment variables.
+    pub fn run_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
             .args(args)
             .current_dir(self.root())
             .env_remove("CLICOLOR_FORCE")
             .env("NO_COLOR", "1")
+            .envs(vars.iter().copied())
             .output()
             .expect("hivegen runs");
         Run {
