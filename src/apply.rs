@@ -103,7 +103,6 @@ fn stage(
             ))
         } else {
             temp.write_all(&change.new)
-                .and_then(|()| temp.as_file().sync_data())
         };
         written.map_err(|e| io(&target, "write", &e))?;
         if change.old.is_some() {
@@ -115,6 +114,7 @@ fn stage(
         }
         staged.push((temp, target));
     }
+    sync_all(&staged)?;
     // Someone may have written a target between plan and apply: refuse rather than lose it.
     for (change, (_, target)) in changes.iter().zip(&staged) {
         let now = match fs::read(target) {
@@ -131,6 +131,32 @@ fn stage(
         }
     }
     Ok(staged)
+}
+
+/// Flushes every staged file to disk before any is renamed into place. fsync waits on the
+/// disk, not the CPU, so several wait at once.
+fn sync_all(staged: &[(NamedTempFile, PathBuf)]) -> Result<(), Diagnostic> {
+    if staged.is_empty() {
+        return Ok(());
+    }
+    let per_thread = staged.len().div_ceil(8);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = staged
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk.iter().try_for_each(|(temp, target)| {
+                        temp.as_file()
+                            .sync_data()
+                            .map_err(|e| io(target, "write", &e))
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("a sync thread panicked"))
+    })
 }
 
 fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
