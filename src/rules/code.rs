@@ -36,7 +36,11 @@ pub struct CodeMatch {
     /// Keyword arguments, exactly: `backref`, `back_populates`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
-    /// tree-sitter queries over the Python syntax tree; the first capture (or the whole
+    /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub syntax: Vec<String>,
+    /// tree-sitter queries over the Python syntax tree (each costs about a millisecond to
+    /// compile: prefer `syntax` and the lists above); the first capture (or the whole
     /// match) is reported: `(await) @hit`, `(while_statement condition: (true)) @hit`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub queries: Vec<String>,
@@ -55,6 +59,7 @@ impl CodeMatch {
             && self.attributes.is_empty()
             && self.names.is_empty()
             && self.keywords.is_empty()
+            && self.syntax.is_empty()
             && self.queries.is_empty()
     }
 }
@@ -81,6 +86,7 @@ pub(crate) struct CompiledCode {
     attributes: Vec<DottedPattern>,
     names: Vec<String>,
     keywords: Vec<String>,
+    syntax: Vec<String>,
     queries: Vec<NamedQuery>,
     except: Vec<DottedPattern>,
 }
@@ -126,6 +132,7 @@ impl CompiledCode {
             attributes: compile_all(&m.attributes)?,
             names: m.names.clone(),
             keywords: m.keywords.clone(),
+            syntax: m.syntax.clone(),
             queries,
             except: compile_all(&m.except)?,
         })
@@ -140,6 +147,7 @@ impl CompiledCode {
             FactKind::Import => self.imports.iter().any(|p| p.matches_prefix(&fact.name)),
             FactKind::Name => self.names.contains(&fact.name),
             FactKind::Keyword => self.keywords.contains(&fact.name),
+            FactKind::Syntax => self.syntax.contains(&fact.name),
         };
         hit && !self.except.iter().any(|p| p.matches(&fact.name))
     }

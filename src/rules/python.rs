@@ -27,6 +27,9 @@ pub enum FactKind {
     Name,
     /// `f(key=...)`: the keyword.
     Keyword,
+    /// A construct of the language, by a fixed name: `await`, `async def`, `async with`,
+    /// `async for`, `while True`.
+    Syntax,
 }
 
 impl FactKind {
@@ -39,6 +42,7 @@ impl FactKind {
             FactKind::Attribute => "attribute",
             FactKind::Name => "name",
             FactKind::Keyword => "keyword argument",
+            FactKind::Syntax => "construct",
         }
     }
 }
@@ -132,6 +136,26 @@ impl<'a> PySource<'a> {
             "import_statement" | "import_from_statement" => {
                 for (full, _, at) in self.imports_of(node) {
                     push(FactKind::Import, full, at);
+                }
+            }
+            "await" if node.is_named() => push(FactKind::Syntax, "await".into(), node),
+            "function_definition" | "with_statement" | "for_statement" => {
+                let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+                if is_async {
+                    let what = match node.kind() {
+                        "function_definition" => "async def",
+                        "with_statement" => "async with",
+                        _ => "async for",
+                    };
+                    push(FactKind::Syntax, what.into(), node);
+                }
+            }
+            "while_statement" => {
+                let forever = node
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| c.kind() == "true");
+                if forever {
+                    push(FactKind::Syntax, "while True".into(), node);
                 }
             }
             _ => {}
@@ -276,6 +300,21 @@ mod tests {
             .filter(|f| f.kind == kind)
             .map(|f| f.name)
             .collect()
+    }
+
+    #[test]
+    fn async_constructs_and_endless_loops_are_syntax_facts() {
+        let text = "async def f():\n    await g()\n    async with a:\n        pass\n    async for x in y:\n        pass\n\nwhile True:\n    pass\nwhile x:\n    pass\ndef h():\n    with a:\n        pass\n";
+        assert_eq!(
+            facts(text, FactKind::Syntax),
+            [
+                "async def",
+                "await",
+                "async with",
+                "async for",
+                "while True"
+            ]
+        );
     }
 
     #[test]
