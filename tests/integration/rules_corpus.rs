@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::support::{git, hivegen_in as hivegen, Run};
 
 use serde::Deserialize;
 
@@ -95,45 +96,6 @@ struct Rename {
     to: String,
 }
 
-#[track_caller]
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "user.name=t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[track_caller]
-fn hivegen(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
-        .args(args)
-        .arg("--repo")
-        .arg(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("hivegen runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -198,7 +160,9 @@ impl Setups {
             .tempdir()
             .unwrap();
         let c = dir.path().join("c");
-        let (code, _, err) = hivegen(&c, &["phase", "c"]);
+        let Run {
+            code, stderr: err, ..
+        } = hivegen(&c, &["phase", "c"]);
         assert_eq!(code, 0, "phase c: {err}");
         git(&c, &["init", "-q"]);
         git(&c, &["add", "-A"]);
@@ -208,7 +172,9 @@ impl Setups {
         apply_handwritten_d(&handwritten);
         let generated = dir.path().join("hivegen");
         copy_dir(&c, &generated);
-        let (code, _, err) = hivegen(&generated, &["phase", "d"]);
+        let Run {
+            code, stderr: err, ..
+        } = hivegen(&generated, &["phase", "d"]);
         assert_eq!(code, 0, "phase d: {err}");
         git(&generated, &["add", "-A"]);
         git(&generated, &["commit", "-q", "-m", "Phase D"]);
@@ -257,7 +223,11 @@ fn run_case(setups: &Setups, case: &Case, at: &Path) -> Vec<String> {
     if !case.tree {
         args.extend(["--base", "HEAD"]);
     }
-    let (code, stdout, stderr) = hivegen(at, &args);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = hivegen(at, &args);
     assert!(
         code == 0 || code == 1,
         "case `{}`: exit {code}\n{stderr}",

@@ -170,6 +170,47 @@ impl Run {
     }
 }
 
+/// Runs hivegen with `args` on the repository `dir` (`--repo dir`), colour off.
+pub fn hivegen_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
+        .args(args)
+        .arg("--repo")
+        .arg(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("hivegen runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs git in `dir` with a fixed identity; fails the test with git's message if git fails.
+#[track_caller]
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A small phase set (c scaffolds, d fills) for engine tests that must not depend on the real
 /// HiveSync templates. Returns the `--specs`/`--templates` arguments.
 pub fn mini_phases(env: &Env) -> Vec<String> {
