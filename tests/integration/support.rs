@@ -84,11 +84,7 @@ impl Env {
             .envs(vars.iter().copied())
             .output()
             .expect("hivegen runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from(out)
     }
 
     /// Every file under `rel` (sorted, `/`-separated, relative to `rel`), skipping `.git`.
@@ -121,6 +117,16 @@ impl Env {
                 (f, fs::read(&p).unwrap(), mtime)
             })
             .collect()
+    }
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Self {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 }
 
@@ -180,11 +186,7 @@ pub fn hivegen_in(dir: &Path, args: &[&str]) -> Run {
         .env("NO_COLOR", "1")
         .output()
         .expect("hivegen runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 /// Runs git in `dir` with a fixed identity; fails the test with git's message if git fails.
