@@ -91,9 +91,18 @@ fn stage(
         let target = root.join(&change.path);
         let dir = target.parent().unwrap_or(root).to_path_buf();
         create_dirs(&dir, created_dirs).map_err(|e| io(&dir, "create folder", &e))?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".hivegen-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".hivegen-").suffix(".tmp");
+        if change.old.is_none() {
+            // A new file gets what any editor would give it: 0666 less the umask (tempfile's
+            // own default, 0600, is for secrets). Existing files keep their mode, below.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(fs::Permissions::from_mode(0o666));
+            }
+        }
+        let mut temp = builder
             .tempfile_in(&dir)
             .map_err(|e| io(&dir, "write in", &e))?;
         let written = if faults.write == Some(n + 1) {

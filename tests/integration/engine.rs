@@ -478,3 +478,20 @@ fn a_read_only_target_is_refused_with_nothing_written() {
         .stderr_has("nothing was written");
     assert_eq!(env.fingerprint(), before);
 }
+
+/// Regression: created files had tempfile's 0600 mode whatever the umask, so a shared checkout
+/// or a container running as another user could not read the scaffold.
+#[cfg(unix)]
+#[test]
+fn created_files_get_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, assets) = scaffolded();
+    phase_d(&env, &assets, &[]).success();
+    for file in ["app/a.py", "docs/BUILD_PHASE_C_COMPLETE", "docs/BUILD_PHASE_D_COMPLETE"] {
+        let mode = std::fs::metadata(env.path(file)).unwrap().permissions().mode() & 0o777;
+        // 0666 less the umask: readable by others under the usual 022 or 002.
+        assert_eq!(mode & 0o644, 0o644 & mode, "{file}: {mode:o}");
+        assert!(mode & 0o044 != 0 || mode & 0o600 == 0o600, "{file}: {mode:o}");
+        assert_ne!(mode, 0o600, "{file} has tempfile's private mode");
+    }
+}
