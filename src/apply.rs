@@ -89,6 +89,7 @@ fn stage(
     let mut staged = Vec::with_capacity(changes.len());
     for (n, change) in changes.iter().enumerate() {
         let target = root.join(&change.path);
+        crate::repo::refuse_escape(root, &target).map_err(|e| io(&target, "write", &e))?;
         let dir = target.parent().unwrap_or(root).to_path_buf();
         create_dirs(&dir, created_dirs).map_err(|e| io(&dir, "create folder", &e))?;
         let mut builder = tempfile::Builder::new();

@@ -70,14 +70,21 @@ impl Repo for DiskRepo {
     }
 }
 
-/// Refuses a path that, through a symbolic link, leads outside `root`.
-fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
-    if path.symlink_metadata().is_err() {
-        return Ok(());
-    }
-    let (Ok(real_root), Ok(real)) = (root.canonicalize(), path.canonicalize()) else {
+/// Refuses a path that, through a symbolic link, leads outside `root`: the path itself, or,
+/// for a path that does not exist yet, its nearest existing folder (a symlinked parent would
+/// carry a created file outside).
+pub fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
+    let Ok(real_root) = root.canonicalize() else {
         return Ok(());
     };
+    let mut probe = path;
+    while probe.symlink_metadata().is_err() {
+        match probe.parent() {
+            Some(parent) if parent.starts_with(root) || parent == root => probe = parent,
+            _ => return Ok(()),
+        }
+    }
+    let real = probe.canonicalize()?;
     if real.starts_with(&real_root) {
         Ok(())
     } else {
@@ -85,7 +92,7 @@ fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
             io::ErrorKind::PermissionDenied,
             format!(
                 "{} leads outside the repository (to {})",
-                path.display(),
+                probe.display(),
                 real.display()
             ),
         ))

@@ -185,12 +185,21 @@ impl PhaseSpec {
 }
 
 /// True for a relative path that stays inside its root: no `..`, no absolute path, no `\`.
+///
+/// Nor may it go into `.git` (a spec that writes `.git/config` could make git run commands) or
+/// `.hivegen` (hivegen's own overrides).
 pub fn is_safe_relative(p: &str) -> bool {
     !p.is_empty()
         && !p.starts_with('/')
         && !p.contains('\\')
         && !p.contains(':')
-        && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && p.split('/').all(|c| {
+            !c.is_empty()
+                && c != "."
+                && c != ".."
+                && !c.eq_ignore_ascii_case(".git")
+                && !c.eq_ignore_ascii_case(".hivegen")
+        })
 }
 
 /// 1-based line and column of the first occurrence of `needle` in `text` (1:1 if absent).
@@ -307,6 +316,9 @@ mod tests {
         assert!(!is_safe_relative("/etc/passwd"));
         assert!(!is_safe_relative("a/../../b"));
         assert!(is_safe_relative("backend/app/main.py"));
+        assert!(!is_safe_relative(".git/config"));
+        assert!(!is_safe_relative("a/.GIT/hooks/pre-commit"));
+        assert!(!is_safe_relative(".hivegen/specs/d.yaml"));
         let text = MINIMAL.replace("docs/M", "../M");
         assert!(PhaseSpec::parse(&text, "d.yaml")
             .unwrap_err()

@@ -495,3 +495,35 @@ fn created_files_get_the_usual_mode() {
         assert_ne!(mode, 0o600, "{file} has tempfile's private mode");
     }
 }
+
+/// Regression: a path that did not exist yet was not checked, so a symlinked parent folder
+/// carried a created file outside the repository.
+#[cfg(unix)]
+#[test]
+fn a_created_file_under_a_symlinked_folder_leading_outside_is_refused() {
+    let env = Env::new();
+    let outside = tempfile::tempdir().unwrap();
+    env.asset(
+        "specs/x.yaml",
+        "id: x\ntitle: X\nmarker: {path: out/MARK, content: \"X\\n\"}\ndone: X DONE\n",
+    );
+    std::os::unix::fs::symlink(outside.path(), env.path("out")).unwrap();
+    let specs = env.asset_path("specs");
+    env.run(&["--specs", &specs, "phase", "x"])
+        .code(2)
+        .stderr_has("leads outside the repository");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+/// Regression: a spec could name `.git/config` (git runs commands from it).
+#[test]
+fn a_spec_path_into_dot_git_is_refused() {
+    let env = Env::new();
+    env.asset(
+        "specs/x.yaml",
+        "id: x\ntitle: X\nmarker: {path: .git/config, content: \"[core]\\n\"}\ndone: X DONE\n",
+    );
+    let specs = env.asset_path("specs");
+    env.run(&["--specs", &specs, "phase", "x"]).code(2).stderr_has("escapes the repository");
+    assert!(!env.path(".git").exists());
+}
