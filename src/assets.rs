@@ -153,7 +153,14 @@ pub struct Overrides {
 
 impl Assets {
     /// Resolves each asset: the command line first, then `<repo>/.hivegen/`, then embedded.
-    pub fn resolve(overrides: &Overrides, repo: &Path) -> Result<Self, Diagnostic> {
+    ///
+    /// `repo_local` false ignores `<repo>/.hivegen/`: `verify` must not take its rules from the
+    /// repository it judges (a change could add `.hivegen/specs/` with no rules).
+    pub fn resolve(
+        overrides: &Overrides,
+        repo: &Path,
+        repo_local: bool,
+    ) -> Result<Self, Diagnostic> {
         let local = repo.join(".hivegen");
         let pick =
             |flag: &Option<PathBuf>, local_name: &str| -> Result<Option<PathBuf>, Diagnostic> {
@@ -163,7 +170,8 @@ impl Assets {
                         format!("{} does not exist", p.display()),
                     )),
                     Some(p) => Ok(Some(p.clone())),
-                    None => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
+                    None if repo_local => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
+                    None => Ok(None),
                 }
             };
         let specs = match pick(&overrides.specs, "specs")? {

@@ -45,7 +45,8 @@ pub fn run(config: Config) -> Result<Exit, Diagnostic> {
         Task::Man { dir } => return commands::generate::man(dir.as_deref(), &out),
         _ => {}
     }
-    let assets = Assets::resolve(&config.overrides, &config.repo)?;
+    let repo_local = !matches!(config.task, Task::Verify { .. });
+    let assets = Assets::resolve(&config.overrides, &config.repo, repo_local)?;
     let registry = Registry::from_sources(&assets.spec_sources()?)?;
     let repo = DiskRepo::new(config.repo.clone());
     match &config.task {

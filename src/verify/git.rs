@@ -52,6 +52,21 @@ pub(crate) fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
     )
 }
 
+/// The names of the files in `docs/` at `base` (where phase markers live).
+pub(crate) fn docs_at(root: &Path, base: &str) -> Result<Vec<String>, Diagnostic> {
+    let spec = format!("{base}:./docs");
+    let out = match git(root, &["ls-tree", "--name-only", "-z", &spec]) {
+        Ok(out) => out,
+        // No docs/ folder at base: no phase was complete then.
+        Err(_) => return Ok(Vec::new()),
+    };
+    Ok(out
+        .split(|b| *b == 0)
+        .filter(|n| !n.is_empty())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect())
+}
+
 /// The bytes of each of `paths` (relative to `root`) at revision `base`, read by one
 /// `git cat-file --batch` process whatever their number.
 fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, Diagnostic> {

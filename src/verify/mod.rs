@@ -5,7 +5,7 @@
 mod git;
 
 use crate::diag::Diagnostic;
-use crate::repo::{DiskRepo, Repo};
+use crate::repo::DiskRepo;
 use crate::rules::{self, ChangeStatus, FileChange, Rule};
 use crate::spec::{PhaseSpec, Registry};
 
@@ -65,7 +65,7 @@ pub fn verify(
         git::check_base(&repo.root, base)?;
         let changes = git::changes(&repo.root, base)?;
         changed_files = Some(changes.len());
-        judged = judged_phases(registry, repo, &complete, &changes)?;
+        judged = judged_phases(registry, repo, base, &changes)?;
         for spec in &judged {
             let set = spec
                 .rule_set()
@@ -88,15 +88,26 @@ pub fn verify(
     })
 }
 
-/// The phases a change completes: those whose marker it adds, and the latest phase complete
-/// in the working tree (its rules hold until a later phase completes), unless the tree shows
-/// the marker of a later phase hivegen has no spec for.
+/// The phases whose rules judge a change, all read from the *base* tree, so that the change
+/// cannot lift its own rules (by deleting a marker, or adding one of a phase hivegen does not
+/// know): the latest phase complete at base (its rules hold until a later phase completes),
+/// unless base already shows a later phase hivegen has no spec for; every phase whose marker the
+/// change adds; and the next phase, when the change touches the files it fills (a Phase D in
+/// progress, its marker not yet written).
 fn judged_phases<'r>(
     registry: &'r Registry,
     repo: &DiskRepo,
-    complete: &[&'r PhaseSpec],
+    base: &str,
     changes: &[FileChange],
 ) -> Result<Vec<&'r PhaseSpec>, Diagnostic> {
+    let docs = git::docs_at(&repo.root, base)?;
+    let at_base = |p: &PhaseSpec| {
+        p.marker
+            .path
+            .strip_prefix("docs/")
+            .is_some_and(|name| docs.iter().any(|d| d == name))
+    };
+    let complete: Vec<&PhaseSpec> = registry.phases.values().filter(|p| at_base(p)).collect();
     let mut out: Vec<&PhaseSpec> = registry
         .phases
         .values()
@@ -108,11 +119,7 @@ fn judged_phases<'r>(
         })
         .collect();
     if let Some(latest) = complete.last() {
-        let later_unknown = repo
-            .list("docs")
-            .map_err(|e| {
-                Diagnostic::error("io", format!("cannot list docs in {}: {e}", repo.name()))
-            })?
+        let later_unknown = docs
             .iter()
             .filter_map(|n| {
                 n.strip_prefix("BUILD_PHASE_")
@@ -121,11 +128,27 @@ fn judged_phases<'r>(
             .any(|id| {
                 id.to_lowercase() > latest.id && !registry.phases.contains_key(&id.to_lowercase())
             });
-        if !later_unknown && !out.iter().any(|p| p.id == latest.id) {
+        // A change that completes a later phase is judged by that phase's rules instead.
+        let superseded = out.iter().any(|p| p.id > latest.id);
+        if !later_unknown && !superseded {
             out.push(latest);
         }
     }
+    for next in registry.phases.values() {
+        let ready = !at_base(next)
+            && next
+                .requires
+                .iter()
+                .all(|r| complete.iter().any(|c| &c.id == r));
+        let touched = changes
+            .iter()
+            .any(|c| next.fills.iter().any(|f| f.file == c.path));
+        if ready && touched && !next.scaffold {
+            out.push(next);
+        }
+    }
     out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
     Ok(out)
 }
 

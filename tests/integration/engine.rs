@@ -487,11 +487,22 @@ fn created_files_get_the_usual_mode() {
     use std::os::unix::fs::PermissionsExt;
     let (env, assets) = scaffolded();
     phase_d(&env, &assets, &[]).success();
-    for file in ["app/a.py", "docs/BUILD_PHASE_C_COMPLETE", "docs/BUILD_PHASE_D_COMPLETE"] {
-        let mode = std::fs::metadata(env.path(file)).unwrap().permissions().mode() & 0o777;
+    for file in [
+        "app/a.py",
+        "docs/BUILD_PHASE_C_COMPLETE",
+        "docs/BUILD_PHASE_D_COMPLETE",
+    ] {
+        let mode = std::fs::metadata(env.path(file))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         // 0666 less the umask: readable by others under the usual 022 or 002.
         assert_eq!(mode & 0o644, 0o644 & mode, "{file}: {mode:o}");
-        assert!(mode & 0o044 != 0 || mode & 0o600 == 0o600, "{file}: {mode:o}");
+        assert!(
+            mode & 0o044 != 0 || mode & 0o600 == 0o600,
+            "{file}: {mode:o}"
+        );
         assert_ne!(mode, 0o600, "{file} has tempfile's private mode");
     }
 }
@@ -524,6 +535,8 @@ fn a_spec_path_into_dot_git_is_refused() {
         "id: x\ntitle: X\nmarker: {path: .git/config, content: \"[core]\\n\"}\ndone: X DONE\n",
     );
     let specs = env.asset_path("specs");
-    env.run(&["--specs", &specs, "phase", "x"]).code(2).stderr_has("escapes the repository");
+    env.run(&["--specs", &specs, "phase", "x"])
+        .code(2)
+        .stderr_has("escapes the repository");
     assert!(!env.path(".git").exists());
 }

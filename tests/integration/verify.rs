@@ -161,14 +161,35 @@ fn a_committed_change_is_judged_from_its_base() {
 }
 
 #[test]
-fn a_later_unknown_phase_lifts_phase_d_change_rules() {
-    // Phase E adds relationships; once its marker exists, a change is no longer Phase D's.
+fn a_later_unknown_phase_at_base_lifts_phase_d_change_rules() {
+    // Phase E adds relationships; once its marker exists at base, a change is no longer
+    // Phase D's to judge.
+    let (_dir, repo) = handwritten_repo();
+    fs::write(
+        repo.join("docs/BUILD_PHASE_E_COMPLETE"),
+        "PHASE E COMPLETE\n",
+    )
+    .unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase D and E"]);
+    fs::write(
+        repo.join("backend/app/models/extra.py"),
+        "x = relationship('A')\n",
+    )
+    .unwrap();
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+}
+
+/// Regression: the change itself could lift Phase D's rules by adding a marker of a phase
+/// hivegen does not know, or by deleting Phase D's marker; both are read from base now.
+#[test]
+fn a_change_cannot_lift_its_own_rules() {
     let (_dir, repo) = handwritten_repo();
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "Phase D"]);
     fs::write(
-        repo.join("docs/BUILD_PHASE_E_COMPLETE"),
-        "PHASE E COMPLETE\n",
+        repo.join("docs/BUILD_PHASE_Z_COMPLETE"),
+        "PHASE Z COMPLETE\n",
     )
     .unwrap();
     fs::write(
@@ -176,7 +197,45 @@ fn a_later_unknown_phase_lifts_phase_d_change_rules() {
         "x = relationship('A')\n",
     )
     .unwrap();
-    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    out.code(1);
+    assert!(out.stdout.contains("D-FILE-CREATED"), "{}", out.stdout);
+    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
+
+    fs::remove_file(repo.join("docs/BUILD_PHASE_Z_COMPLETE")).unwrap();
+    fs::remove_file(repo.join("docs/BUILD_PHASE_D_COMPLETE")).unwrap();
+    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    out.code(1);
+    assert!(out.stdout.contains("D-FILE-DELETED"), "{}", out.stdout);
+    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
+}
+
+/// Regression: `verify` took its rules from the repository's own `.hivegen/specs/`, so a change
+/// adding a spec without rules passed.
+#[test]
+fn verify_ignores_the_repositorys_own_spec_overrides() {
+    let (_dir, repo) = handwritten_repo();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    let specs = repo.join(".hivegen/specs");
+    fs::create_dir_all(&specs).unwrap();
+    for name in ["phase_c.yaml", "phase_d.yaml"] {
+        let text = fs::read_to_string(manifest_dir().join("phase_specs").join(name)).unwrap();
+        let cut = text.find("\nrules:").map_or(text.len(), |i| i);
+        fs::write(specs.join(name), format!("{}\nrules: []\n", &text[..cut])).unwrap();
+    }
+    fs::write(
+        repo.join("backend/app/models/extra.py"),
+        "x = relationship('A')\n",
+    )
+    .unwrap();
+    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    out.code(1);
+    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
