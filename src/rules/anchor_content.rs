@@ -62,17 +62,11 @@ pub(crate) fn foreign_statements(text: &str, name: &str, allowed: &BTreeSet<Stri
         return Vec::new();
     };
     let body = a.body();
-    let indent = a.begin.indent.len();
+    let indent = a.begin.indent.as_str();
     // Dedent the body by the marker's indentation so that it parses as top-level code.
     let dedented: String = text[body.clone()]
         .split_inclusive('\n')
-        .map(|l| {
-            if l.len() >= indent && l[..indent].trim().is_empty() {
-                &l[indent..]
-            } else {
-                l.trim_start()
-            }
-        })
+        .map(|l| l.strip_prefix(indent).unwrap_or_else(|| l.trim_start()))
         .collect();
     let first_body_line = a.begin.line + 1;
     statements(&dedented)
@@ -85,6 +79,15 @@ pub(crate) fn foreign_statements(text: &str, name: &str, allowed: &BTreeSet<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: the body was sliced at the indent's byte length, which panicked when a body
+    /// line started with a multi-byte character.
+    #[test]
+    fn indented_anchor_with_non_ascii_body_does_not_panic() {
+        let text = "  # <!-- SECTION:S -->\naé = 1\n  # <!-- /SECTION:S -->\n";
+        let allowed = BTreeSet::new();
+        assert_eq!(foreign_statements(text, "S", &allowed), vec![2]);
+    }
 
     fn allowed() -> BTreeSet<String> {
         allowed_atoms(&[

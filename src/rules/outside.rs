@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::anchor::{self, Anchor, AnchorError};
-use crate::fill;
 
 /// Which stamps the skeleton leaves out.
 #[derive(Clone, Copy)]
@@ -17,7 +16,7 @@ enum Stamps<'p> {
     /// Every stamp (the text before the change).
     All,
     /// Only stamps of `phase` whose checksum holds, or that the old text had already.
-    ValidFor(&'p str, &'p [Anchor], &'p str),
+    ValidFor(&'p str, &'p [Anchor]),
 }
 
 /// The skeleton of a text: (1-based line number, line) for every line outside anchor bodies,
@@ -44,7 +43,7 @@ fn skeleton<'a>(
             .iter()
             .find(|a| a.end.as_ref().is_some_and(|e| e.span.start == span.start));
         // An end marker that closes an anchor open before is the fill's own: not skeleton.
-        if let (Some(a), Stamps::ValidFor(_, old_anchors, _)) = (end_of, stamps) {
+        if let (Some(a), Stamps::ValidFor(_, old_anchors)) = (end_of, stamps) {
             if old_anchors
                 .iter()
                 .any(|o| o.name == a.name && o.end.is_none())
@@ -53,41 +52,45 @@ fn skeleton<'a>(
             }
         }
         let kept = match end_of {
-            Some(a) if drop_stamp(text, a, stamps) => {
+            Some(a) => {
                 let end = a.end.as_ref().expect("found by its end marker");
                 let trailer = end.trailer.clone();
                 let trailer = trailer.start.min(content.len())..trailer.end.min(content.len());
+                let stamp = stamp_in_skeleton(text, a, stamps);
                 Cow::Owned(format!(
-                    "{}{}",
+                    "{}{stamp}{}",
                     &content[..trailer.start],
                     &content[trailer.end..]
                 ))
             }
-            _ => Cow::Borrowed(content),
+            None => Cow::Borrowed(content),
         };
         out.push((i + 1, kept));
     }
     out
 }
 
-/// Whether the stamp on `a`'s end marker is one a fill may write (so it is not an edit).
-fn drop_stamp(text: &str, a: &Anchor, stamps: Stamps<'_>) -> bool {
-    let Some(stamp) = &a.stamp else {
-        return true;
+/// What stands in the skeleton for the stamp on `a`'s end marker: nothing when a fill may
+/// have written it (any stamp before the change; after it, a stamp of the judging phase,
+/// whose checksum the fill-intact check judges, or the stamp the anchor already had), the
+/// stamp itself when it was forged (another phase's), and a mark when a stamp was removed
+/// (which would hide a hand edit of frozen code).
+fn stamp_in_skeleton<'t>(text: &'t str, a: &Anchor, stamps: Stamps<'_>) -> &'t str {
+    let Stamps::ValidFor(phase, old_anchors) = stamps else {
+        return "";
     };
-    match stamps {
-        Stamps::All => true,
-        Stamps::ValidFor(phase, old_anchors, old_text) => {
-            let fresh = stamp.phase == phase && fill::checksum(&text[a.body()]) == stamp.sum;
-            let kept = old_anchors.iter().any(|o| {
-                o.name == a.name
-                    && o.stamp.as_ref() == Some(stamp)
-                    && o.end.as_ref().is_some_and(|e| {
-                        old_text[e.span.clone()].trim_end()
-                            == text[a.end.as_ref().expect("stamped").span.clone()].trim_end()
-                    })
-            });
-            fresh || kept
+    let old_stamp = old_anchors
+        .iter()
+        .find(|o| o.name == a.name)
+        .and_then(|o| o.stamp.as_ref());
+    match (&a.stamp, old_stamp) {
+        (None, Some(_)) => " <stamp removed>",
+        (None, None) => "",
+        (Some(s), old) if s.phase == phase || old == Some(s) => "",
+        (Some(_), _) => {
+            let end = a.end.as_ref().expect("a stamped anchor is closed");
+            let line = &text[end.span.clone()];
+            &line[end.trailer.clone()]
         }
     }
 }
@@ -101,6 +104,9 @@ pub(crate) fn outside_changes(
     new: &str,
     phase: &str,
 ) -> Result<Vec<usize>, AnchorError> {
+    // A checkout with `core.autocrlf` turns LF blobs into CRLF files: not an edit.
+    let (old, new) = (old.replace("\r\n", "\n"), new.replace("\r\n", "\n"));
+    let (old, new) = (old.as_str(), new.as_str());
     let (_, old_text) = anchor::split_bom(old);
     let (_, new_text) = anchor::split_bom(new);
     let new_anchors = anchor::parse(new_text)?;
@@ -113,7 +119,7 @@ pub(crate) fn outside_changes(
     let new_skel = skeleton(
         new_text,
         &new_anchors,
-        Stamps::ValidFor(phase, &old_anchors, old_text),
+        Stamps::ValidFor(phase, &old_anchors),
     );
     let a: Vec<&str> = old_skel.iter().map(|(_, l)| l.as_ref()).collect();
     let b: Vec<&str> = new_skel.iter().map(|(_, l)| l.as_ref()).collect();
@@ -150,6 +156,7 @@ pub(crate) fn outside_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fill;
 
     const OLD: &str =
         "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n# <!-- /SECTION:A -->\ntail = 1\n";
@@ -165,12 +172,24 @@ mod tests {
     }
 
     #[test]
-    fn a_forged_or_broken_stamp_is_outside() {
+    fn a_forged_or_removed_stamp_is_outside_a_broken_one_is_the_fill_checks() {
         let sum = fill::checksum("y = 2\n");
         let forged = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=z sha256={sum} -->\ntail = 1\n");
         assert_eq!(outside_changes(OLD, &forged, "d").unwrap(), vec![5]);
+        // Edited after the fill: the stamp is this phase's; fill-intact reports the edit.
         let broken = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256=0123456789abcdef -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, broken, "d").unwrap(), vec![5]);
+        assert!(outside_changes(OLD, broken, "d").unwrap().is_empty());
+        // A stamp removed (to hide an edit of a frozen fill) is an edit of the end marker.
+        let stamped =
+            format!("# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256={sum} -->\n");
+        let unstamped = "# <!-- SECTION:A -->\ny = 3\n# <!-- /SECTION:A -->\n";
+        assert_eq!(outside_changes(&stamped, unstamped, "d").unwrap(), vec![3]);
+    }
+
+    #[test]
+    fn crlf_checkout_of_an_lf_blob_is_not_an_edit() {
+        let crlf = OLD.replace('\n', "\r\n");
+        assert!(outside_changes(OLD, &crlf, "d").unwrap().is_empty());
     }
 
     #[test]

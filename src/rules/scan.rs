@@ -51,6 +51,18 @@ pub fn judge_all_anchors(
 fn judge_file(set: &RuleSet, complete: &[String], file: &str, bytes: &[u8]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Ok(text) = std::str::from_utf8(bytes) else {
+        // A file with anchors that is not UTF-8 cannot be judged: say so rather than skip it.
+        for r in set
+            .with_check(StructureCheck::AnchorsWellFormed)
+            .filter(|r| r.applies_to(file))
+        {
+            out.push(violation(
+                set,
+                r,
+                file,
+                Some("a file with anchors is not UTF-8 text"),
+            ));
+        }
         return out;
     };
     let (_, text) = anchor::split_bom(text);

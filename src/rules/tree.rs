@@ -110,6 +110,14 @@ fn judge_file(
         return Ok(());
     };
     let Ok(original) = std::str::from_utf8(&bytes) else {
+        // Not skipped: a byte that is not UTF-8 would hide the fill from every check.
+        for r in &well_formed {
+            let what = format!(
+                "`{file}`, filled by Phase {}, is not UTF-8 text",
+                spec.letter()
+            );
+            out.push(violation(set, r, file, Some(&what)));
+        }
         return Ok(());
     };
     let (_, text) = anchor::split_bom(original);

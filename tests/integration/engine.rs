@@ -540,3 +540,18 @@ fn a_spec_path_into_dot_git_is_refused() {
         .stderr_has("escapes the repository");
     assert!(!env.path(".git").exists());
 }
+
+/// Regression: a marker with other content made `phase d` refuse its own rewrite of the marker
+/// as an edit outside the anchors.
+#[test]
+fn a_marker_with_other_content_is_rewritten() {
+    let env = Env::new();
+    env.run(&["phase", "c"]).success();
+    env.run(&["phase", "d"]).success();
+    env.write("docs/BUILD_PHASE_D_COMPLETE", "garbage\r\n");
+    env.run(&["phase", "d"]).success();
+    assert_eq!(
+        env.read("docs/BUILD_PHASE_D_COMPLETE"),
+        "PHASE D COMPLETE\n"
+    );
+}

@@ -433,3 +433,20 @@ fn without_a_base_every_anchor_of_the_tree_is_judged() {
         "{found:?}"
     );
 }
+
+/// Regression: a Phase D file with a byte that is not UTF-8 was skipped by every check, so a
+/// forbidden construct next to it passed.
+#[test]
+fn a_fill_file_that_is_not_utf8_is_a_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    hivegen(&repo, &["phase", "c"]).code(0);
+    hivegen(&repo, &["phase", "d"]).code(0);
+    let project = repo.join("backend/app/models/project.py");
+    let mut bytes = fs::read(&project).unwrap();
+    bytes.extend_from_slice(b"# caf\xe9\n");
+    fs::write(&project, bytes).unwrap();
+    let out = hivegen(&repo, &["verify"]);
+    out.code(1);
+    assert!(out.stdout.contains("is not UTF-8 text"), "{}", out.stdout);
+}
