@@ -124,18 +124,46 @@ fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, D
 }
 
 fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
+    use std::io::Read;
     let full = root.join(path);
-    if full.is_dir() {
+    let meta = match std::fs::symlink_metadata(&full) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(
+                Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path),
+            )
+        }
+    };
+    if meta.is_dir() {
         // A submodule or a folder replacing a file: no text to judge.
         return Ok(None);
     }
-    match std::fs::read(&full) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => {
-            Err(Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path))
-        }
+    if meta.file_type().is_symlink() {
+        // What git stores for a link is its target, not what it points to (which may be
+        // /dev/zero, or a file outside the repository).
+        let target = std::fs::read_link(&full).map_err(|e| {
+            Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)
+        })?;
+        return Ok(Some(target.to_string_lossy().into_owned().into_bytes()));
     }
+    let file = std::fs::File::open(&full).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)
+    })?;
+    let mut bytes = Vec::new();
+    let limit = crate::plan::MAX_FILE_BYTES as u64;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)
+    })?;
+    if bytes.len() as u64 > limit {
+        return Err(Diagnostic::error(
+            "io",
+            format!("{path} is larger than {} MiB", limit >> 20),
+        )
+        .file(path)
+        .help("a HiveSync source file is never this large; remove it from the change or ignore it in .gitignore"));
+    }
+    Ok(Some(bytes))
 }
 
 /// Every file that differs between `base` and the working tree under `root`.

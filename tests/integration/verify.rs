@@ -450,3 +450,17 @@ fn a_fill_file_that_is_not_utf8_is_a_violation() {
     out.code(1);
     assert!(out.stdout.contains("is not UTF-8 text"), "{}", out.stdout);
 }
+
+/// Regression: `verify --base` followed symlinks, so a link to /dev/zero read until memory ran
+/// out, and a link to a file outside the repository had that file judged (and shown).
+#[cfg(unix)]
+#[test]
+fn verify_base_judges_a_symlink_as_its_target_path() {
+    let (_dir, repo) = handwritten_repo();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    std::os::unix::fs::symlink("/dev/zero", repo.join("backend/app/zero.py")).unwrap();
+    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    out.code(1);
+    assert!(out.stdout.contains("D-FILE-CREATED"), "{}", out.stdout);
+}
