@@ -170,7 +170,8 @@ fn sync_all(staged: &[(NamedTempFile, PathBuf)]) -> Result<(), Diagnostic> {
 }
 
 fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
-    if dir.is_dir() {
+    // The empty path is the current folder (the parent of a relative `--repo new`).
+    if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }
     if let Some(parent) = dir.parent() {

@@ -118,15 +118,28 @@ pub fn plan(
         "phase": {"id": spec.id, "title": spec.title},
     }))?;
     check_requirements(registry, spec, repo, &mut plan)?;
+    if !plan.refusals.is_empty() {
+        // A missing prerequisite says it all: no need for a refusal per missing file.
+        return Ok(plan);
+    }
     if spec.scaffold {
         plan_scaffold(spec, renderer, &base, repo, &mut plan)?;
     }
-    plan_fills(spec, renderer, &base, repo, options, &mut plan)?;
-    let fills_change = !plan.changes.is_empty();
-    if fills_change {
-        check_frozen(registry, spec, repo, &mut plan)?;
-    }
-    plan_marker(spec, repo, fills_change, &mut plan)?;
+    let frozen = if spec.scaffold {
+        None
+    } else {
+        later_marker(registry, spec, repo)?
+    };
+    plan_fills(
+        spec,
+        renderer,
+        &base,
+        repo,
+        options,
+        frozen.as_deref(),
+        &mut plan,
+    )?;
+    plan_marker(spec, repo, &mut plan)?;
     plan.refusals.extend(crate::rules::check_plan(spec, &plan));
     Ok(plan)
 }
@@ -167,13 +180,12 @@ fn check_requirements(
     Ok(())
 }
 
-/// Refuses to rewrite fills once a later phase's marker exists: its code is frozen.
-fn check_frozen(
+/// The marker of a later phase, if one exists: its presence freezes this phase's fills.
+fn later_marker(
     registry: &Registry,
     spec: &PhaseSpec,
     repo: &dyn Repo,
-    plan: &mut Plan,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<String>, Diagnostic> {
     let mut later: Vec<String> = registry
         .phases
         .values()
@@ -195,20 +207,10 @@ fn check_frozen(
     later.dedup();
     for marker in later {
         if read(repo, &marker)?.is_some() {
-            plan.refusals.push(
-                Diagnostic::refused(
-                    "frozen",
-                    format!(
-                        "a later phase is complete ({marker}): Phase {} code is frozen and may not be rewritten",
-                        spec.letter()
-                    ),
-                )
-                .file(marker.clone())
-                .help("later phases may only insert into their own anchors; revert the change to the frozen fill instead"),
-            );
+            return Ok(Some(marker));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 fn plan_scaffold(
@@ -223,7 +225,8 @@ fn plan_scaffold(
         .list("")
         .map_err(|e| io_error(repo, "", &e))?
         .into_iter()
-        .filter(|n| n != ".git")
+        // An empty git repository is empty, and so is one holding only hivegen's overrides.
+        .filter(|n| n != ".git" && n != ".hivegen")
         .collect();
     let mut changes = Vec::new();
     for create in &spec.creates {
@@ -268,6 +271,7 @@ fn plan_fills(
     base: &Context,
     repo: &dyn Repo,
     options: PlanOptions,
+    frozen: Option<&str>,
     plan: &mut Plan,
 ) -> Result<(), Diagnostic> {
     let mut files: Vec<&str> = Vec::new();
@@ -343,7 +347,7 @@ fn plan_fills(
             context.insert("fill", &json!({"file": f.file, "anchor": f.anchor}));
             let rendered = renderer.render(&f.template(), &context)?;
             let body = fill::layout(&rendered, &a.begin.indent, eol);
-            let Some(reason) = decide(&text, a, &body, spec, file, options, plan) else {
+            let Some(reason) = decide(&text, a, &body, spec, file, options, frozen, plan) else {
                 continue;
             };
             let next = fill::replace(&text, a, &body, &spec.id, eol);
@@ -376,6 +380,8 @@ fn plan_fills(
 }
 
 /// Decides whether an anchor is rewritten, and why; records refusals and forced overwrites.
+/// `frozen` names a later phase's marker: then no fill may change at all.
+#[allow(clippy::too_many_arguments)]
 fn decide(
     text: &str,
     a: &Anchor,
@@ -383,54 +389,78 @@ fn decide(
     spec: &PhaseSpec,
     file: &str,
     options: PlanOptions,
+    frozen: Option<&str>,
     plan: &mut Plan,
 ) -> Option<Reason> {
     let current = &text[a.body()];
     let same = current.replace("\r\n", "\n") == body.replace("\r\n", "\n");
     let stamped_by_us = a.stamp.as_ref().is_some_and(|s| s.phase == spec.id);
-    if a.end.is_none() {
-        return Some(Reason::Open);
-    }
-    match fill::body_state(text, a) {
-        BodyState::Intact if same && stamped_by_us => None,
-        BodyState::Intact if stamped_by_us => Some(Reason::Stale),
-        BodyState::Empty => Some(Reason::Empty),
-        BodyState::Unstamped if same => Some(Reason::Stamp),
-        state => {
-            let (reason, what) = match state {
-                BodyState::Edited => (
-                    Reason::Edited,
-                    "was edited by hand since hivegen wrote it".to_string(),
-                ),
-                BodyState::Intact => (
-                    Reason::Unstamped,
-                    format!(
-                        "was filled by phase {}",
-                        a.stamp.as_ref().map_or("?", |s| s.phase.as_str())
-                    ),
-                ),
-                _ => (
-                    Reason::Unstamped,
-                    "holds content hivegen did not write".to_string(),
-                ),
-            };
-            if options.force {
-                plan.overwritten.push((file.to_string(), a.name.clone()));
-                Some(reason)
-            } else {
-                // Point at the first line that differs from what hivegen would write: with
-                // unchanged templates, that is the hand edit itself.
-                let (line, col) = first_difference(current, body);
-                plan.refusals.push(
-                    Diagnostic::refused("hand-edit", format!("anchor `{}` of {file} {what}", a.name))
-                        .file(file)
-                        .at(a.begin.line + 1 + line, col + 1, Some(text))
-                        .help("keep the edit by moving it out of the fill, or rerun with --force to overwrite it"),
-                );
-                None
-            }
+    let stamp_phase = a.stamp.as_ref().map_or("?", |s| s.phase.as_str());
+    // The reason to rewrite, and what is wrong when the rewrite would lose someone's work.
+    let (reason, hand): (Reason, Option<String>) = if a.end.is_none() {
+        (Reason::Open, None)
+    } else {
+        match fill::body_state(text, a) {
+            BodyState::Intact if same && stamped_by_us => return None,
+            BodyState::Intact if stamped_by_us => (Reason::Stale, None),
+            BodyState::Empty => (Reason::Empty, None),
+            BodyState::Unstamped if same => (Reason::Stamp, None),
+            BodyState::Edited => (
+                Reason::Edited,
+                Some("was edited by hand since hivegen wrote it".to_string()),
+            ),
+            BodyState::Intact => (
+                Reason::Unstamped,
+                Some(format!("was filled by phase {stamp_phase}")),
+            ),
+            BodyState::Unstamped => (
+                Reason::Unstamped,
+                Some("holds content hivegen did not write".to_string()),
+            ),
         }
+    };
+    // Point at the first line that differs from what hivegen would write: with unchanged
+    // templates, that is the hand edit itself.
+    let (line, col) = first_difference(current, body);
+    let (line, col) = (a.begin.line + 1 + line, col + 1);
+    if let Some(marker) = frozen {
+        let help = if hand.is_some() {
+            format!("revert the edit (`git checkout -- {file}`): a later phase adds code in its own anchors, never in Phase {}'s", spec.letter())
+        } else {
+            format!("Phase {} can no longer write its fills; if that later phase is not really complete, remove {marker}", spec.letter())
+        };
+        plan.refusals.push(
+            Diagnostic::refused(
+                "frozen",
+                format!(
+                    "anchor `{}` of {file} would be rewritten ({}), but a later phase is complete ({marker}): Phase {} code is frozen",
+                    a.name,
+                    reason.describe(),
+                    spec.letter()
+                ),
+            )
+            .file(file)
+            .at(line, col, Some(text))
+            .help(help),
+        );
+        return None;
     }
+    let Some(what) = hand else {
+        return Some(reason);
+    };
+    if options.force {
+        plan.overwritten.push((file.to_string(), a.name.clone()));
+        return Some(reason);
+    }
+    plan.refusals.push(
+        Diagnostic::refused("hand-edit", format!("anchor `{}` of {file} {what}", a.name))
+            .file(file)
+            .at(line, col, Some(text))
+            .help(
+                "keep the edit by moving it out of the fill, or rerun with --force to overwrite it",
+            ),
+    );
+    None
 }
 
 /// The 0-based line and column (in chars) where `current` first departs from `expected`,
@@ -454,15 +484,10 @@ fn first_difference(current: &str, expected: &str) -> (usize, usize) {
     (current.lines().count(), 0)
 }
 
-fn plan_marker(
-    spec: &PhaseSpec,
-    repo: &dyn Repo,
-    fills_change: bool,
-    plan: &mut Plan,
-) -> Result<(), Diagnostic> {
+fn plan_marker(spec: &PhaseSpec, repo: &dyn Repo, plan: &mut Plan) -> Result<(), Diagnostic> {
     let old = read(repo, &spec.marker.path)?;
     let new = spec.marker.content.as_bytes().to_vec();
-    if old.as_ref() != Some(&new) || (fills_change && old.is_none()) {
+    if old.as_ref() != Some(&new) {
         plan.changes.push(Change {
             path: spec.marker.path.clone(),
             old,

@@ -70,10 +70,19 @@ impl Row {
 /// be read.
 pub fn run(root: &Path, json: bool, out: &Out) -> Result<Exit, Diagnostic> {
     if !root.is_dir() {
-        return Err(
-            Diagnostic::error("usage", format!("{} is not a folder", root.display()))
-                .help("pass the repository with --repo DIR"),
-        );
+        return Err(Diagnostic::error(
+            "usage",
+            format!(
+                "{} {}",
+                root.display(),
+                if root.exists() {
+                    "is not a folder"
+                } else {
+                    "does not exist"
+                }
+            ),
+        )
+        .help("pass the repository with --repo DIR"));
     }
     let rows = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());

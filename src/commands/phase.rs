@@ -26,22 +26,32 @@ pub fn run(
     let spec = registry.get(id)?;
     let (domain_name, domain_text) = &assets.domain;
     let domain = domain::parse(domain_text).map_err(|e| {
-        yaml_error(&e, domain_text, domain_name)
-            .help("fix the domain model at this line; every entity lists its fields by name")
+        let mut d = yaml_error(&e, domain_text, domain_name);
+        d.code = "domain".into();
+        let help = if d.line.is_some() {
+            "fix the domain model at this line; every entity lists its fields by name"
+        } else {
+            "fix the domain model; every entity lists its fields by name"
+        };
+        d.help(help)
     })?;
     let renderer = Renderer::load(&assets.templates, &spec.id)?;
-    if spec.scaffold && mode == Mode::Apply && !repo.root.exists() {
-        std::fs::create_dir_all(&repo.root).map_err(|e| {
-            Diagnostic::error("io", format!("cannot create {}: {e}", repo.root.display()))
-        })?;
-    } else if !repo.root.is_dir() {
+    // A scaffold may lay a folder that does not exist yet: `apply` creates it, and removes it
+    // again if the run fails.
+    let creating = spec.scaffold && !repo.root.exists();
+    if !creating && !repo.root.is_dir() {
+        let what = if repo.root.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         return Err(
-            Diagnostic::error("usage", format!("{} is not a folder", repo.root.display()))
+            Diagnostic::error("usage", format!("{} {what}", repo.root.display()))
                 .help("pass the repository with --repo DIR"),
         );
     }
     // Plan and write under one lock, so two runs on one repository cannot interleave.
-    let _lock = if mode == Mode::Apply {
+    let _lock = if mode == Mode::Apply && !creating {
         Some(apply::lock(&repo.root)?)
     } else {
         None

@@ -40,10 +40,19 @@ pub fn verify(
     base: Option<&str>,
 ) -> Result<Report, Diagnostic> {
     if !repo.root.is_dir() {
-        return Err(
-            Diagnostic::error("usage", format!("{} is not a folder", repo.root.display()))
-                .help("pass the repository with --repo DIR"),
-        );
+        return Err(Diagnostic::error(
+            "usage",
+            format!(
+                "{} {}",
+                repo.root.display(),
+                if repo.root.exists() {
+                    "is not a folder"
+                } else {
+                    "does not exist"
+                }
+            ),
+        )
+        .help("pass the repository with --repo DIR"));
     }
     let complete = rules::complete_phases(registry, repo)?;
     let mut findings = rules::judge_tree(registry, repo, base.is_none())?;

@@ -555,3 +555,66 @@ fn a_marker_with_other_content_is_rewritten() {
         "PHASE D COMPLETE\n"
     );
 }
+
+/// Regression: with a later phase complete, a hand edit was refused with "rerun with --force",
+/// and --force then refused as frozen: the advice went round in a circle.
+#[test]
+fn a_hand_edit_under_a_later_phase_gets_one_consistent_answer() {
+    let (env, assets) = scaffolded();
+    phase_d(&env, &assets, &[]).success();
+    let edited = env.read("app/a.py").replace("A = \"d\"", "A = \"mine\"");
+    env.write("app/a.py", &edited);
+    env.write("docs/BUILD_PHASE_E_COMPLETE", "PHASE E COMPLETE\n");
+    for extra in [&[][..], &["--force"][..]] {
+        let run = phase_d(&env, &assets, extra);
+        run.code(1)
+            .stderr_has("refused[frozen]: anchor `STRUCTURE` of app/a.py would be rewritten (edited by hand)")
+            .stderr_has("git checkout -- app/a.py");
+        assert!(
+            !run.stderr.contains("--force to overwrite"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn phase_d_before_phase_c_is_one_refusal() {
+    let env = Env::new();
+    let run = env.run(&["phase", "d"]);
+    run.code(1).stderr_has("Phase D must run after Phase C");
+    assert_eq!(run.stderr.matches("refused[").count(), 1, "{}", run.stderr);
+}
+
+/// Regression: a failed `phase c` into a new folder left the folder behind.
+#[test]
+fn a_failed_phase_c_into_a_new_folder_leaves_nothing() {
+    let env = Env::new();
+    let empty_templates = env.asset("templates/phase_c/.keep", "");
+    let templates = empty_templates
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    env.run(&[
+        "--templates",
+        &templates,
+        "phase",
+        "c",
+        "--repo",
+        "new/demo",
+    ])
+    .code(2)
+    .stderr_has("not found");
+    assert!(!env.path("new").exists());
+}
+
+#[test]
+fn phase_d_on_a_folder_that_does_not_exist_says_so() {
+    Env::new()
+        .run(&["phase", "d", "--repo", "nowhere"])
+        .code(2)
+        .stderr_has("nowhere does not exist");
+}

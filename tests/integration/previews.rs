@@ -405,7 +405,7 @@ fn anchors_with_repo_flag_and_a_missing_folder_exits_2() {
         .stdout_has("filled.py:2");
     env.run(&["anchors", "--repo", "nowhere"])
         .code(2)
-        .stderr_has("error[usage]: nowhere is not a folder");
+        .stderr_has("error[usage]: nowhere does not exist");
 }
 
 #[test]
