@@ -103,6 +103,9 @@ pub enum StructureCheck {
     FillIntact,
     /// The anchors of a completed phase's files are well formed and present (tree check).
     AnchorsWellFormed,
+    /// Every anchor a completed phase fills holds something: a marker alone does not make a
+    /// phase complete (tree check).
+    FillsComplete,
 }
 
 impl StructureCheck {

@@ -149,6 +149,20 @@ fn judge_file(
             continue;
         };
         bodies.push(a.body());
+        if matches!(body_state(text, a), BodyState::Empty) {
+            for r in rules(set, StructureCheck::FillsComplete, file) {
+                let what = format!(
+                    "anchor `{}` is empty, yet Phase {} is marked complete",
+                    a.name,
+                    spec.letter()
+                );
+                out.push(at_line(
+                    violation(set, r, file, Some(&what)),
+                    text,
+                    a.begin.line,
+                ));
+            }
+        }
         if body_state(text, a) == BodyState::Edited {
             let end = a.end.as_ref().expect("a stamped anchor is closed");
             for r in rules(set, StructureCheck::FillIntact, file) {

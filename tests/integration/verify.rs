@@ -464,3 +464,24 @@ fn verify_base_judges_a_symlink_as_its_target_path() {
     out.code(1);
     assert!(out.stdout.contains("D-FILE-CREATED"), "{}", out.stdout);
 }
+
+/// Regression: a tree holding only Phase D's marker, every anchor empty, verified clean.
+#[test]
+fn a_marker_alone_does_not_complete_phase_d() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    hivegen(&repo, &["phase", "c"]).code(0);
+    fs::write(
+        repo.join("docs/BUILD_PHASE_D_COMPLETE"),
+        "PHASE D COMPLETE\n",
+    )
+    .unwrap();
+    let out = hivegen(&repo, &["verify"]);
+    out.code(1);
+    assert_eq!(
+        out.stdout.matches("refused[D-INCOMPLETE]").count(),
+        22,
+        "{}",
+        out.stdout
+    );
+}
