@@ -2,7 +2,7 @@
 //! a base revision) against a phase's structure and code rules. Only the changed files are
 //! read and parsed, so the cost follows the size of the change.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
@@ -168,14 +168,37 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
     if code_rules.is_empty() || !is_python(path) {
         return;
     }
-    let changed = changed_lines(text(&change.old), new);
+    let old = text(&change.old);
+    let changed = changed_lines(old, new);
     let src = PySource::parse(new);
     let facts = src.facts();
-    for r in code_rules {
+    // What the old text already matched, by rule, what and source line: a hit whose line did
+    // not change is still new when there are more of it than before (a string unquoted
+    // around an unchanged line, an import that makes an unchanged call forbidden).
+    let mut before: HashMap<(usize, String, String), usize> = HashMap::new();
+    if let Some(old) = old {
+        let old_src = PySource::parse(old);
+        let old_facts = old_src.facts();
+        for (i, r) in code_rules.iter().enumerate() {
+            let code = r.code.as_ref().expect("code rules have a matcher");
+            for hit in code.hits(&old_src, &old_facts) {
+                *before
+                    .entry(hit_key(i, &hit.what, old, hit.span.start))
+                    .or_default() += 1;
+            }
+        }
+    }
+    for (i, r) in code_rules.iter().enumerate() {
         let code = r.code.as_ref().expect("code rules have a matcher");
         for hit in code.hits(&src, &facts) {
             let (line, _) = line_col(new, hit.span.start);
-            if changed.as_ref().is_none_or(|c| c.contains(&line)) {
+            let on_changed_line = changed.as_ref().is_none_or(|c| c.contains(&line));
+            let seen = before
+                .get_mut(&hit_key(i, &hit.what, new, hit.span.start))
+                .filter(|n| **n > 0)
+                .map(|n| *n -= 1)
+                .is_some();
+            if on_changed_line || !seen {
                 out.push(at_span(
                     violation(set, r, path, Some(&hit.what)),
                     new,
@@ -184,6 +207,13 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A hit's identity across the old and new text: the rule, what matched, and its line's text.
+fn hit_key(rule: usize, what: &str, text: &str, at: usize) -> (usize, String, String) {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    (rule, what.to_string(), text[start..end].trim().to_string())
 }
 
 fn judge_outside(set: &RuleSet, change: &FileChange, new: Option<&str>, out: &mut Vec<Diagnostic>) {

@@ -485,3 +485,35 @@ fn a_marker_alone_does_not_complete_phase_d() {
         out.stdout
     );
 }
+
+/// Regression: with `--base`, code rules looked at changed lines only, so deleting the quotes
+/// around an unchanged `relationship(...)` line made it code without a finding.
+#[test]
+fn unquoting_an_unchanged_line_is_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    hivegen(&repo, &["phase", "c"]).code(0);
+    let project = repo.join("backend/app/models/project.py");
+    let text = fs::read_to_string(&project).unwrap();
+    let quoted = text.replace(
+        "# <!-- /SECTION:STRUCTURE -->",
+        "_NOTE = \"\"\"\nowner = relationship(\"User\")\n\"\"\"\n# <!-- /SECTION:STRUCTURE -->",
+    );
+    fs::write(&project, &quoted).unwrap();
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+    let unquoted = quoted.replace("_NOTE = \"\"\"\n", "").replace(
+        "owner = relationship(\"User\")\n\"\"\"\n",
+        "owner = relationship(\"User\")\n",
+    );
+    fs::write(&project, unquoted).unwrap();
+    fs::write(
+        repo.join("docs/BUILD_PHASE_D_COMPLETE"),
+        "PHASE D COMPLETE\n",
+    )
+    .unwrap();
+    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
+}
