@@ -306,6 +306,17 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
                 // No end right after: an open anchor, unless its end comes later (then the
                 // marker in between is nested inside it).
                 if let Some(next) = next {
+                    // The same name opened again is a duplicate, not a nesting.
+                    if !next.is_end && next.name == r.name {
+                        return Err(AnchorError {
+                            kind: AnchorErrorKind::Duplicate {
+                                name: next.name.clone(),
+                                first: r.marker.line,
+                            },
+                            line: next.marker.line,
+                            col: next.marker.col,
+                        });
+                    }
                     if last_end.get(r.name.as_str()).is_some_and(|&e| e > i) {
                         return Err(AnchorError {
                             kind: AnchorErrorKind::Nested {
@@ -407,6 +418,10 @@ mod tests {
         assert!(matches!(
             kind("# <!-- SECTION:A -->\n// <!-- /SECTION:A -->\n"),
             AnchorErrorKind::PrefixMismatch { .. }
+        ));
+        assert!(matches!(
+            kind("<!-- SECTION:A -->\n<!-- SECTION:A -->\n<!-- /SECTION:A -->\n"),
+            AnchorErrorKind::Duplicate { .. }
         ));
         let e = parse("ok\n\n  <!-- /SECTION:Z -->\n").unwrap_err();
         assert_eq!((e.line, e.col), (3, 3));

@@ -21,6 +21,18 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
+/// The line ending of `a`'s begin marker line, if it has one.
+pub fn marker_line_ending(text: &str, a: &Anchor) -> Option<&'static str> {
+    let line = &text[a.begin.span.clone()];
+    if line.ends_with("\r\n") {
+        Some("\r\n")
+    } else if line.ends_with('\n') {
+        Some("\n")
+    } else {
+        None
+    }
+}
+
 /// Lays out a rendered template as an anchor body: every non-blank line indented like the
 /// marker, trailing blank lines dropped, each line ended with `eol`.
 pub fn layout(rendered: &str, indent: &str, eol: &str) -> String {

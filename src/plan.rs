@@ -346,6 +346,8 @@ fn plan_fills(
             let mut context = base.clone();
             context.insert("fill", &json!({"file": f.file, "anchor": f.anchor}));
             let rendered = renderer.render(&f.template(), &context)?;
+            // The body ends its lines like the marker above it (a file may mix endings).
+            let eol = fill::marker_line_ending(&text, a).unwrap_or(eol);
             let body = fill::layout(&rendered, &a.begin.indent, eol);
             let Some(reason) = decide(&text, a, &body, spec, file, options, frozen, plan) else {
                 continue;

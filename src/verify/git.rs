@@ -180,6 +180,9 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
                 "-z",
                 "-M",
                 "--relative",
+                // `check_base` has resolved it to a commit already; this keeps a revision
+                // that starts with `-` from ever being read as an option.
+                "--end-of-options",
                 base,
                 "--",
             ],

@@ -618,3 +618,20 @@ fn phase_d_on_a_folder_that_does_not_exist_says_so() {
         .code(2)
         .stderr_has("nowhere does not exist");
 }
+
+/// Regression: the line ending was taken from the file's first line, so a file with an LF
+/// header and CRLF anchors got an LF body between CRLF markers.
+#[test]
+fn the_body_ends_its_lines_like_its_marker() {
+    let (env, assets) = scaffolded();
+    env.write(
+        "app/a.py",
+        "\"\"\"A.\"\"\"\n# <!-- SECTION:STRUCTURE -->\r\n# <!-- /SECTION:STRUCTURE -->\r\n",
+    );
+    phase_d(&env, &assets, &[]).success();
+    let a = env.read("app/a.py");
+    assert!(
+        a.contains("# <!-- SECTION:STRUCTURE -->\r\nA = \"d\"\r\n# <!-- /SECTION:STRUCTURE"),
+        "{a:?}"
+    );
+}
