@@ -7,7 +7,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 pub use clap_complete::Shell;
 
 use crate::assets::Overrides;
-use crate::config::{Config, Mode, Task, Verbosity};
+use crate::config::{Config, Mode, Task, Verbosity, VerifyFormat};
 
 /// Turns a HiveSync phase document into a program: fill its anchors, refuse forbidden edits,
 /// verify phase boundaries in CI.
@@ -74,7 +74,7 @@ enum Command {
         base: Option<String>,
         /// How to print findings.
         #[arg(long, value_enum, default_value = "human")]
-        format: VerifyFormat,
+        format: VerifyFormatArg,
     },
     /// List every anchor of the repository with its state.
     #[command(
@@ -133,9 +133,9 @@ pub enum FormatArg {
     Json,
 }
 
-/// How `verify` prints findings.
+/// How `verify` prints findings (the command-line spelling of [`VerifyFormat`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VerifyFormat {
+pub enum VerifyFormatArg {
     /// rustc-style diagnostics.
     Human,
     /// A JSON document.
@@ -144,6 +144,17 @@ pub enum VerifyFormat {
     Github,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+impl From<VerifyFormatArg> for VerifyFormat {
+    fn from(arg: VerifyFormatArg) -> Self {
+        match arg {
+            VerifyFormatArg::Human => VerifyFormat::Human,
+            VerifyFormatArg::Json => VerifyFormat::Json,
+            VerifyFormatArg::Github => VerifyFormat::Github,
+            VerifyFormatArg::Sarif => VerifyFormat::Sarif,
+        }
+    }
 }
 
 impl Cli {
@@ -173,7 +184,10 @@ impl Cli {
                     Mode::Apply
                 },
             },
-            Command::Verify { base, format } => Task::Verify { base, format },
+            Command::Verify { base, format } => Task::Verify {
+                base,
+                format: format.into(),
+            },
             Command::Anchors { format } => Task::Anchors {
                 json: matches!(format, FormatArg::Json),
             },

@@ -3,7 +3,21 @@
 use std::path::PathBuf;
 
 use crate::assets::Overrides;
-pub use crate::cli::{Shell, VerifyFormat};
+// The completion generator's own shell list: completions are made from the clap definition.
+pub use crate::cli::Shell;
+
+/// How `verify` prints findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyFormat {
+    /// rustc-style diagnostics.
+    Human,
+    /// A JSON document.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
+}
 
 /// How much hivegen says on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
