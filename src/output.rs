@@ -50,13 +50,27 @@ impl Out {
     /// A result line (stdout), hidden by `-q`: the phase's done line, `--check`'s list.
     pub fn result(&self, line: impl AsRef<str>) {
         if !self.is_quiet() {
-            let _ = writeln!(anstream::stdout(), "{}", line.as_ref());
+            emitted(writeln!(anstream::stdout(), "{}", line.as_ref()));
         }
     }
 
-    /// Data (stdout), always shown: diffs, JSON, tables.
+    /// Data (stdout), always shown: diffs, JSON, tables. Data that cannot be written is an
+    /// error (exit 2): a truncated SARIF file must not pass for a clean one.
     pub fn data(&self, text: impl AsRef<str>) {
-        let _ = write!(anstream::stdout(), "{}", text.as_ref());
+        let mut stdout = anstream::stdout();
+        emitted(write!(stdout, "{}", text.as_ref()).and_then(|()| stdout.flush()));
+    }
+}
+
+/// Ends the run when stdout could not be written: quietly when its reader went away (as in
+/// `hivegen anchors | head`), with exit 2 otherwise (a full disk, a closed file).
+fn emitted(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        let _ = writeln!(anstream::stderr(), "hivegen: cannot write the output: {e}");
+        std::process::exit(2);
     }
 }
 

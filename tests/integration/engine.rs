@@ -635,3 +635,16 @@ fn the_body_ends_its_lines_like_its_marker() {
         "{a:?}"
     );
 }
+
+/// Data that cannot be written is an error: a truncated report must not pass for a clean one.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_full_disk_is_an_error() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hivegen"))
+        .args(["spec", "list"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the output"));
+}
