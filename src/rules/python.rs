@@ -151,9 +151,11 @@ impl<'a> PySource<'a> {
                 }
             }
             "while_statement" => {
-                let forever = node
-                    .child_by_field_name("condition")
-                    .is_some_and(|c| c.kind() == "true");
+                // `while True:`, and its spellings `while 1:`, `while 2:` …
+                let forever = node.child_by_field_name("condition").is_some_and(|c| {
+                    c.kind() == "true"
+                        || (c.kind() == "integer" && self.text_of(c).trim_start_matches('0') != "")
+                });
                 if forever {
                     push(FactKind::Syntax, "while True".into(), node);
                 }
@@ -304,7 +306,7 @@ mod tests {
 
     #[test]
     fn async_constructs_and_endless_loops_are_syntax_facts() {
-        let text = "async def f():\n    await g()\n    async with a:\n        pass\n    async for x in y:\n        pass\n\nwhile True:\n    pass\nwhile x:\n    pass\ndef h():\n    with a:\n        pass\n";
+        let text = "async def f():\n    await g()\n    async with a:\n        pass\n    async for x in y:\n        pass\n\nwhile True:\n    pass\nwhile 1:\n    pass\nwhile 0:\n    pass\nwhile x:\n    pass\ndef h():\n    with a:\n        pass\n";
         assert_eq!(
             facts(text, FactKind::Syntax),
             [
@@ -312,6 +314,7 @@ mod tests {
                 "await",
                 "async with",
                 "async for",
+                "while True",
                 "while True"
             ]
         );
