@@ -154,7 +154,8 @@ impl<'a> PySource<'a> {
                 // `while True:`, and its spellings `while 1:`, `while 2:` …
                 let forever = node.child_by_field_name("condition").is_some_and(|c| {
                     c.kind() == "true"
-                        || (c.kind() == "integer" && self.text_of(c).trim_start_matches('0') != "")
+                        || (c.kind() == "integer"
+                            && !self.text_of(c).trim_start_matches('0').is_empty())
                 });
                 if forever {
                     push(FactKind::Syntax, "while True".into(), node);
