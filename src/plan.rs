@@ -221,6 +221,16 @@ fn plan_scaffold(
     plan: &mut Plan,
 ) -> Result<(), Diagnostic> {
     let marker_done = read(repo, &spec.marker.path)?.is_some();
+    if marker_done {
+        let mut all_there = true;
+        for create in &spec.creates {
+            all_there &= read(repo, &create.path)?.is_some();
+        }
+        if all_there {
+            // The scaffold is laid; later phases have filled its files since: nothing to do.
+            return Ok(());
+        }
+    }
     let entries: Vec<String> = repo
         .list("")
         .map_err(|e| io_error(repo, "", &e))?

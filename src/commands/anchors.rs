@@ -21,8 +21,10 @@ use crate::walk::{self, Event};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
-    /// Nothing but whitespace between the markers, or no end marker yet.
+    /// Nothing but whitespace between the markers.
     Empty,
+    /// A begin marker with no end marker yet: the first fill closes it.
+    Open,
     /// Filled by a phase; the stamp's checksum holds.
     Filled,
     /// Filled by a phase, then edited by hand: the checksum no longer holds.
@@ -58,6 +60,7 @@ impl Row {
         let phase = self.phase.as_deref().unwrap_or("?");
         match self.state {
             State::Empty => "empty".into(),
+            State::Open => "open (no end marker yet)".into(),
             State::Filled => format!("filled by phase {phase}"),
             State::Edited => format!("edited by hand (was filled by phase {phase})"),
             State::Unstamped => "filled (no stamp)".into(),
@@ -147,6 +150,7 @@ impl Found {
             Found::Rows(r) if r.iter().any(|r| r.state == State::Malformed) => {
                 "malformed anchor".into()
             }
+            Found::Rows(r) if r.is_empty() => "no anchors".into(),
             Found::Rows(r) => format!("{} anchor{}", r.len(), plural(r.len())),
         }
     }
@@ -164,6 +168,7 @@ fn rows_of(file: &str, bytes: &[u8]) -> Found {
                 .iter()
                 .map(|a| {
                     let state = match fill::body_state(text, a) {
+                        BodyState::Empty if a.end.is_none() => State::Open,
                         BodyState::Empty => State::Empty,
                         BodyState::Intact => State::Filled,
                         BodyState::Edited => State::Edited,
@@ -236,6 +241,7 @@ fn summary(rows: &[Row]) -> String {
     );
     let counts: Vec<String> = [
         (State::Empty, "empty"),
+        (State::Open, "open"),
         (State::Filled, "filled"),
         (State::Edited, "edited by hand"),
         (State::Unstamped, "filled (no stamp)"),

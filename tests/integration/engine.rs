@@ -648,3 +648,17 @@ fn output_to_a_full_disk_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the output"));
 }
+
+/// Regression: `phase c` in a repository where Phase D had filled the scaffold refused as if
+/// the folder were someone else's, with a "frozen" refusal that made no sense for Phase C.
+#[test]
+fn phase_c_after_phase_d_has_nothing_to_do() {
+    let env = Env::new();
+    env.run(&["phase", "c"]).success();
+    env.run(&["phase", "d"]).success();
+    let before = env.fingerprint();
+    env.run(&["phase", "c"])
+        .success()
+        .stderr_has("nothing to do");
+    assert_eq!(env.fingerprint(), before);
+}

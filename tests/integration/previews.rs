@@ -343,7 +343,7 @@ fn anchors_lists_every_anchor_with_its_state_sorted() {
     let env = anchors_repo();
     let r = env.run(&["anchors"]);
     r.success().stderr_has(
-        "hivegen: 6 anchors in 6 files: 2 empty, 1 filled, 1 edited by hand, 1 filled (no stamp), 1 malformed",
+        "hivegen: 6 anchors in 6 files: 1 empty, 1 open, 1 filled, 1 edited by hand, 1 filled (no stamp), 1 malformed",
     );
     assert_eq!(
         r.stdout,
@@ -352,7 +352,7 @@ fn anchors_lists_every_anchor_with_its_state_sorted() {
          src/empty.py:1   E     empty\n\
          src/filled.py:2  A     filled by phase d\n\
          src/hand.py:1    H     filled (no stamp)\n\
-         src/open.py:1    OPEN  empty\n"
+         src/open.py:1    OPEN  open (no end marker yet)\n"
     );
 }
 
@@ -371,7 +371,7 @@ fn anchors_json_is_a_list_of_objects() {
             {"file": "src/empty.py", "line": 1, "name": "E", "state": "empty"},
             {"file": "src/filled.py", "line": 2, "name": "A", "state": "filled", "phase": "d"},
             {"file": "src/hand.py", "line": 1, "name": "H", "state": "unstamped"},
-            {"file": "src/open.py", "line": 1, "name": "OPEN", "state": "empty"},
+            {"file": "src/open.py", "line": 1, "name": "OPEN", "state": "open"},
         ])
     );
 }
@@ -415,7 +415,7 @@ fn anchors_verbose_lists_each_file_considered_and_its_decision() {
     r.success()
         .stderr_has("  src/filled.py: 1 anchor\n")
         .stderr_has("  src/broken.py: malformed anchor\n")
-        .stderr_has("  README.md: 0 anchors\n")
+        .stderr_has("  README.md: no anchors\n")
         .stderr_has("  notes.txt: no anchors\n")
         .stderr_has("  blob.bin: skipped (binary)\n");
     assert!(
@@ -514,4 +514,17 @@ fn diff_data_on_stdout_messages_on_stderr() {
     );
     assert!(!r.stderr.contains("+++"), "the diff leaked to stderr");
     r.stderr_has("fill (empty)");
+}
+
+/// An open anchor is listed as open, as `--check` calls it, not as empty.
+#[test]
+fn anchors_lists_an_open_anchor_as_open() {
+    let env = Env::new();
+    env.write("a.py", "# <!-- SECTION:A -->\nx = 1\n");
+    env.write("b.py", "x = 'SECTION: not a marker'\n");
+    let run = env.run(&["anchors", "--format", "json", "-v"]);
+    run.success();
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(rows[0]["state"], "open");
+    assert!(run.stderr.contains("b.py: no anchors"), "{}", run.stderr);
 }
