@@ -284,13 +284,7 @@ fn plan_fills(
     frozen: Option<&str>,
     plan: &mut Plan,
 ) -> Result<(), Diagnostic> {
-    let mut files: Vec<&str> = Vec::new();
-    for f in &spec.fills {
-        if !files.contains(&f.file.as_str()) {
-            files.push(&f.file);
-        }
-    }
-    for file in files {
+    for file in spec.fill_files() {
         let Some(bytes) = read(repo, file)? else {
             for f in spec.fills.iter().filter(|f| f.file == file) {
                 plan.refusals.push(

@@ -122,6 +122,17 @@ impl PhaseSpec {
         Ok(self.compiled.get_or_init(|| set).clone())
     }
 
+    /// The files the phase fills, each once, in spec order.
+    pub fn fill_files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = Vec::new();
+        for f in &self.fills {
+            if !files.contains(&f.file.as_str()) {
+                files.push(&f.file);
+            }
+        }
+        files
+    }
+
     /// The uppercase letter used in messages: `D`.
     pub fn letter(&self) -> String {
         self.id.to_uppercase()

@@ -78,7 +78,7 @@ pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Diagnostic> {
 }
 
 /// Sorts diagnostics by place and drops repeats of one rule on one line.
-pub(crate) fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
     let mut seen = BTreeSet::new();
     out.retain(|d| seen.insert((d.file.clone(), d.line, d.code.clone())));

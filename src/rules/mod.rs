@@ -23,7 +23,7 @@ mod tree;
 
 use serde::{Deserialize, Serialize};
 
-pub use change::{judge_changes, ChangeStatus, FileChange};
+pub use change::{finish, judge_changes, ChangeStatus, FileChange};
 pub use code::CodeMatch;
 pub use compile::{CompiledRule, RuleError, RuleSet};
 pub use scan::judge_all_anchors;

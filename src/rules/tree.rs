@@ -74,13 +74,7 @@ pub fn judge_tree(
                 }
             }
         }
-        let mut files: Vec<&str> = Vec::new();
-        for f in &spec.fills {
-            if !files.contains(&f.file.as_str()) {
-                files.push(&f.file);
-            }
-        }
-        for file in files {
+        for file in spec.fill_files() {
             judge_file(spec, &set, repo, file, code, &mut out)?;
         }
     }

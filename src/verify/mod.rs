@@ -65,7 +65,7 @@ pub fn verify(
                 .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", latest.id)))?;
             let ids: Vec<String> = complete.iter().map(|s| s.id.clone()).collect();
             findings.extend(rules::judge_all_anchors(&repo.root, &set, &ids)?);
-            findings = dedup(findings);
+            findings = rules::finish(findings);
         }
     }
     let mut judged: Vec<&PhaseSpec> = Vec::new();
@@ -81,7 +81,7 @@ pub fn verify(
                 .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id)))?;
             findings.extend(rules::judge_changes(&set, &changes));
         }
-        findings = dedup(findings);
+        findings = rules::finish(findings);
     }
     let mut all_rules = Vec::new();
     for spec in registry.phases.values() {
@@ -159,11 +159,4 @@ fn judged_phases<'r>(
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
     Ok(out)
-}
-
-fn dedup(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    findings
-        .sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
-    findings.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.code == b.code);
-    findings
 }
