@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
-use super::pattern::DottedPattern;
+use super::pattern::{split, DottedPattern};
 use super::python::{self, Fact, FactKind, PySource};
 
 /// What a code rule matches. Dotted patterns (`calls`, `imports`, `decorators`, `attributes`)
@@ -139,17 +139,26 @@ impl CompiledCode {
     }
 
     fn fact_matches(&self, fact: &Fact) -> bool {
-        let dotted = |pats: &[DottedPattern]| pats.iter().any(|p| p.matches(&fact.name));
-        let hit = match fact.kind {
-            FactKind::Call => dotted(&self.calls),
-            FactKind::Decorator => dotted(&self.decorators),
-            FactKind::Attribute => dotted(&self.attributes),
-            FactKind::Import => self.imports.iter().any(|p| p.matches_prefix(&fact.name)),
-            FactKind::Name => self.names.contains(&fact.name),
-            FactKind::Keyword => self.keywords.contains(&fact.name),
-            FactKind::Syntax => self.syntax.contains(&fact.name),
+        let pats: &[DottedPattern] = match fact.kind {
+            FactKind::Call => &self.calls,
+            FactKind::Decorator => &self.decorators,
+            FactKind::Attribute => &self.attributes,
+            FactKind::Import => &self.imports,
+            FactKind::Name => return self.names.contains(&fact.name),
+            FactKind::Keyword => return self.keywords.contains(&fact.name),
+            FactKind::Syntax => return self.syntax.contains(&fact.name),
         };
-        hit && !self.except.iter().any(|p| p.matches(&fact.name))
+        if pats.is_empty() {
+            return false;
+        }
+        // Split the name once for all the patterns (this runs for every fact and rule).
+        let segments = split(&fact.name);
+        let hit = if fact.kind == FactKind::Import {
+            pats.iter().any(|p| p.matches_prefix_segments(&segments))
+        } else {
+            pats.iter().any(|p| p.matches_segments(&segments))
+        };
+        hit && !self.except.iter().any(|p| p.matches_segments(&segments))
     }
 
     /// Every hit in `src`, given its `facts`.

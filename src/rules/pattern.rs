@@ -36,14 +36,23 @@ impl DottedPattern {
 
     /// True when the pattern matches the whole of `name`.
     pub fn matches(&self, name: &str) -> bool {
-        let name = split(name);
-        glob(&self.segments, &name)
+        self.matches_segments(&split(name))
+    }
+
+    /// [`matches`](Self::matches) on a name already split with [`split`]: split once, match
+    /// many patterns.
+    pub fn matches_segments(&self, name: &[&str]) -> bool {
+        glob(&self.segments, name)
     }
 
     /// True when the pattern matches `name` or one of its leading parts: `jwt` matches
     /// `jwt.algorithms.RSA`, `fastapi.BackgroundTasks` matches `fastapi.BackgroundTasks`.
     pub fn matches_prefix(&self, name: &str) -> bool {
-        let name = split(name);
+        self.matches_prefix_segments(&split(name))
+    }
+
+    /// [`matches_prefix`](Self::matches_prefix) on a name already split with [`split`].
+    pub fn matches_prefix_segments(&self, name: &[&str]) -> bool {
         (1..=name.len()).any(|n| glob(&self.segments, &name[..n]))
     }
 }
@@ -57,7 +66,7 @@ impl fmt::Display for DottedPattern {
 /// Splits a dotted name into segments (borrowed: this runs for every fact and pattern). The
 /// leading dots of a relative import (`..models`) become one `.` segment, so `**.models`
 /// matches it.
-fn split(name: &str) -> Vec<&str> {
+pub fn split(name: &str) -> Vec<&str> {
     let rest = name.trim_start_matches('.');
     let mut out = Vec::new();
     if rest.len() != name.len() {

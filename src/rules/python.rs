@@ -88,15 +88,22 @@ impl<'a> PySource<'a> {
     pub fn facts(&self) -> Vec<Fact> {
         let aliases = self.aliases();
         let mut facts = Vec::new();
+        // Depth first, in source order, with one cursor and no allocation per node.
         let mut cursor = self.tree.walk();
-        let mut stack = vec![self.tree.root_node()];
-        while let Some(node) = stack.pop() {
-            self.visit(node, &aliases, &mut facts);
-            cursor.reset(node);
-            let children: Vec<Node> = node.children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev());
+        loop {
+            self.visit(cursor.node(), &aliases, &mut facts);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return facts;
+                }
+            }
         }
-        facts
     }
 
     fn text_of(&self, node: Node) -> &'a str {
