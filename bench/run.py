@@ -4,7 +4,7 @@
 Run on demand (not part of the test suite):   python3 bench/run.py [--sizes 20000,100000] [--runs 5]
 
 What it measures, each as the median of --runs runs after one warm-up (warm cache), with
-peak resident memory from wait4(2):
+peak resident memory from /usr/bin/time (one extra run):
   - `hivegen anchors` and `hivegen verify` on a Phase D repo holding a synthetic tree
     (../shared/bench/mkrepo.py), against `rg -c 'SECTION:'` on the same tree (the floor:
     read and match every file) and `cog --check` on the cog twin of the tree;
@@ -49,29 +49,28 @@ def ensure_tools():
 
 
 def measure(cmd, runs, cwd=None, prepare=None, ok=(0,)):
-    """Median wall time (s) and max peak RSS (KiB) of `cmd` over `runs` runs after a warm-up.
+    """Median wall time (s) over `runs` runs after a warm-up, and peak RSS (KiB).
 
-    Each run is one process, waited for with wait4(2): its own rusage gives the peak memory,
-    so no wrapper (such as /usr/bin/time) adds its start-up to the times."""
-    times, peaks = [], []
+    The times are of the command alone; the peak memory comes from one more run under
+    /usr/bin/time (whose own start-up would otherwise count in the times; and the rusage of a
+    child of this Python process would count Python's memory from before the exec)."""
+    times = []
     for i in range(runs + 1):
         if prepare:
             prepare()
         start = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(p.pid, 0)
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        p.returncode = code
-        stderr = p.stderr.read().decode(errors="replace")
-        p.stderr.close()
-        if code not in ok:
-            raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{stderr[-2000:]}")
-        if i == 0:
-            continue  # warm-up
-        times.append(elapsed)
-        peaks.append(usage.ru_maxrss)
-    return statistics.median(times), max(peaks)
+        if p.returncode not in ok:
+            raise SystemExit(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stderr[-2000:]!r}")
+        if i > 0:  # the first run warms the cache
+            times.append(elapsed)
+    if prepare:
+        prepare()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = int(p.stderr.strip().splitlines()[-1])
+    return statistics.median(times), peak
 
 
 def make_tree(n):
@@ -185,8 +184,8 @@ def main():
         "Made by `python3 bench/run.py` (reproduce with the same command; it installs ripgrep and",
         "cogapp, generates the trees with `../shared/bench/mkrepo.py`, and rewrites this file).",
         f"Medians of {args.runs} runs after one warm-up, warm cache; peak memory is the maximum RSS",
-        "of the process (from wait4(2), no wrapper). Ratios are against the reference row of each",
-        "table.",
+        "of one more run, under `/usr/bin/time -f %M`. Ratios are against the reference row of",
+        "each table.",
         "",
         f"Machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}.",
         "Tools: " + "; ".join(f"{k}: {v}" for k, v in versions.items()) + ".",
