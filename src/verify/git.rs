@@ -35,7 +35,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
 
 /// Checks that `base` names a commit of the repository at `root`. One `git` call when it
 /// does; a second one only to say why when it does not.
-pub(crate) fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
+fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
     let spec = format!("{base}^{{commit}}");
     if git(root, &["rev-parse", "--verify", "--quiet", &spec]).is_ok() {
         return Ok(());
@@ -53,7 +53,7 @@ pub(crate) fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
 }
 
 /// The names of the files in `docs/` at `base` (where phase markers live).
-pub(crate) fn docs_at(root: &Path, base: &str) -> Result<Vec<String>, Diagnostic> {
+fn docs_at(root: &Path, base: &str) -> Result<Vec<String>, Diagnostic> {
     let spec = format!("{base}:./docs");
     let out = match git(root, &["ls-tree", "--name-only", "-z", &spec]) {
         Ok(out) => out,
@@ -167,11 +167,12 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic>
 }
 
 /// Every file that differs between `base` and the working tree under `root`.
-pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagnostic> {
-    // Both commands stat the whole working tree: run them side by side.
-    let (diff, untracked) = std::thread::scope(|scope| {
+pub(crate) fn changes(root: &Path, base: &str) -> Result<Changes, Diagnostic> {
+    // The three commands run side by side: two of them stat the whole working tree.
+    let (diff, untracked, docs) = std::thread::scope(|scope| {
         let untracked =
             scope.spawn(|| git(root, &["ls-files", "--others", "--exclude-standard", "-z"]));
+        let docs = scope.spawn(|| docs_at(root, base));
         let diff = git(
             root,
             &[
@@ -180,16 +181,27 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
                 "-z",
                 "-M",
                 "--relative",
-                // `check_base` has resolved it to a commit already; this keeps a revision
-                // that starts with `-` from ever being read as an option.
+                // A revision that starts with `-` is never read as an option.
                 "--end-of-options",
                 base,
                 "--",
             ],
         );
-        (diff, untracked.join().expect("git ls-files thread"))
+        (
+            diff,
+            untracked.join().expect("git ls-files thread"),
+            docs.join().expect("git ls-tree thread"),
+        )
     });
-    let (diff, untracked) = (diff?, untracked?);
+    // Only when git refused: say why in words (not a repository, not a commit).
+    let diff = match diff {
+        Ok(diff) => diff,
+        Err(e) => {
+            check_base(root, base)?;
+            return Err(e);
+        }
+    };
+    let (untracked, docs) = (untracked?, docs?);
     let mut fields = diff
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -279,7 +291,15 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Vec<FileChange>, Diagno
     }
     pair_renames(&mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok(Changes { files: out, docs })
+}
+
+/// The change from a base revision to the working tree.
+pub(crate) struct Changes {
+    /// Every changed file.
+    pub(crate) files: Vec<FileChange>,
+    /// The names of the files in `docs/` at base (where phase markers live).
+    pub(crate) docs: Vec<String>,
 }
 
 /// `git diff` sees an uncommitted rename as a deletion plus an untracked file: pair them again

@@ -71,10 +71,12 @@ pub fn verify(
     let mut judged: Vec<&PhaseSpec> = Vec::new();
     let mut changed_files = None;
     if let Some(base) = base {
-        git::check_base(&repo.root, base)?;
-        let changes = git::changes(&repo.root, base)?;
+        let git::Changes {
+            files: changes,
+            docs,
+        } = git::changes(&repo.root, base)?;
         changed_files = Some(changes.len());
-        judged = judged_phases(registry, repo, base, &changes)?;
+        judged = judged_phases(registry, &docs, &changes);
         for spec in &judged {
             let set = spec
                 .rule_set()
@@ -105,11 +107,9 @@ pub fn verify(
 /// progress, its marker not yet written).
 fn judged_phases<'r>(
     registry: &'r Registry,
-    repo: &DiskRepo,
-    base: &str,
+    docs: &[String],
     changes: &[FileChange],
-) -> Result<Vec<&'r PhaseSpec>, Diagnostic> {
-    let docs = git::docs_at(&repo.root, base)?;
+) -> Vec<&'r PhaseSpec> {
     let at_base = |p: &PhaseSpec| {
         p.marker
             .path
@@ -158,5 +158,5 @@ fn judged_phases<'r>(
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
-    Ok(out)
+    out
 }
