@@ -305,9 +305,7 @@ fn base_errors_exit_2() {
 
 #[test]
 fn hivegens_own_phase_d_verifies_clean() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("r");
-    hivegen(&repo, &["phase", "c"]).code(0);
+    let (_dir, repo) = generated(&["c"]);
     git(&repo, &["init", "-q"]);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "Phase C"]);
@@ -381,10 +379,7 @@ fn phase_d_refuses_a_template_that_renders_a_forbidden_construct() {
 
 #[test]
 fn without_a_base_every_anchor_of_the_tree_is_judged() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("r");
-    hivegen(&repo, &["phase", "c"]).code(0);
-    hivegen(&repo, &["phase", "d"]).code(0);
+    let (_dir, repo) = generated(&["c", "d"]);
     // A malformed anchor in a file no phase fills, and a Phase D fill edited by hand.
     std::fs::create_dir_all(repo.join("lib")).unwrap();
     std::fs::write(
@@ -438,10 +433,7 @@ fn without_a_base_every_anchor_of_the_tree_is_judged() {
 /// forbidden construct next to it passed.
 #[test]
 fn a_fill_file_that_is_not_utf8_is_a_violation() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("r");
-    hivegen(&repo, &["phase", "c"]).code(0);
-    hivegen(&repo, &["phase", "d"]).code(0);
+    let (_dir, repo) = generated(&["c", "d"]);
     let project = repo.join("backend/app/models/project.py");
     let mut bytes = fs::read(&project).unwrap();
     bytes.extend_from_slice(b"# caf\xe9\n");
@@ -468,9 +460,7 @@ fn verify_base_judges_a_symlink_as_its_target_path() {
 /// Regression: a tree holding only Phase D's marker, every anchor empty, verified clean.
 #[test]
 fn a_marker_alone_does_not_complete_phase_d() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("r");
-    hivegen(&repo, &["phase", "c"]).code(0);
+    let (_dir, repo) = generated(&["c"]);
     fs::write(
         repo.join("docs/BUILD_PHASE_D_COMPLETE"),
         "PHASE D COMPLETE\n",
@@ -490,9 +480,7 @@ fn a_marker_alone_does_not_complete_phase_d() {
 /// around an unchanged `relationship(...)` line made it code without a finding.
 #[test]
 fn unquoting_an_unchanged_line_is_judged() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("r");
-    hivegen(&repo, &["phase", "c"]).code(0);
+    let (_dir, repo) = generated(&["c"]);
     let project = repo.join("backend/app/models/project.py");
     let text = fs::read_to_string(&project).unwrap();
     let quoted = text.replace(
@@ -516,4 +504,14 @@ fn unquoting_an_unchanged_line_is_judged() {
     .unwrap();
     let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
     assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
+}
+
+/// A temp folder `r` with hivegen's phases `ids` run in order (no git yet).
+fn generated(ids: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    for id in ids {
+        hivegen(&repo, &["phase", id]).code(0);
+    }
+    (dir, repo)
 }
