@@ -14,6 +14,11 @@ pub struct Renderer {
     tera: Tera,
     /// Template name -> (name for messages, source text).
     sources: BTreeMap<String, (String, String)>,
+    /// Where a template of this phase would be, for messages: `templates/phase_d/…` or the
+    /// override folder's path.
+    source: Source,
+    /// `phase_<id>`.
+    folder: String,
 }
 
 impl Renderer {
@@ -36,7 +41,12 @@ impl Renderer {
                 .map(|(rel, text)| (rel.as_str(), text.as_str())),
         )
         .map_err(|e| convert(&e, &sources))?;
-        Ok(Self { tera, sources })
+        Ok(Self {
+            tera,
+            sources,
+            source: source.clone(),
+            folder,
+        })
     }
 
     /// True when the phase has this template.
@@ -46,9 +56,10 @@ impl Renderer {
 
     /// Where a template is, for messages.
     pub fn display(&self, name: &str) -> String {
-        self.sources
-            .get(name)
-            .map_or_else(|| name.to_string(), |(d, _)| d.clone())
+        self.sources.get(name).map_or_else(
+            || self.source.display(&format!("{}/{name}", self.folder)),
+            |(d, _)| d.clone(),
+        )
     }
 
     /// A context holding `vars` (a serializable map of top-level variables). Build the shared
@@ -68,7 +79,7 @@ impl Renderer {
             return Err(
                 Diagnostic::error("template", format!("template `{name}` not found"))
                     .file(self.display(name))
-                    .help("add the template, or fix the `template:` of the spec"),
+                    .help("add the template (an override folder replaces the embedded one whole), or fix the fill's `template:` in the spec"),
             );
         }
         self.tera

@@ -662,3 +662,15 @@ fn phase_c_after_phase_d_has_nothing_to_do() {
         .stderr_has("nothing to do");
     assert_eq!(env.fingerprint(), before);
 }
+
+/// A template missing from an override folder is named by its path there.
+#[test]
+fn a_missing_template_is_named_in_the_override_folder() {
+    let (env, assets) = scaffolded();
+    std::fs::remove_file(std::path::Path::new(&assets[3]).join("phase_d/app/b.py.tera")).unwrap();
+    phase_d(&env, &assets, &[])
+        .code(2)
+        .stderr_has("template `app/b.py.tera` not found")
+        .stderr_has(&format!("{}/phase_d/app/b.py.tera", assets[3]))
+        .stderr_has("replaces the embedded one whole");
+}
