@@ -195,6 +195,15 @@ impl PhaseSpec {
     }
 }
 
+/// The phase id of a marker file's name in `docs/`: `BUILD_PHASE_E_COMPLETE` -> `e`, for phases
+/// hivegen may have no spec for.
+pub fn marker_phase_id(file_name: &str) -> Option<String> {
+    file_name
+        .strip_prefix("BUILD_PHASE_")
+        .and_then(|n| n.strip_suffix("_COMPLETE"))
+        .map(str::to_lowercase)
+}
+
 /// True for a relative path that stays inside its root: no `..`, no absolute path, no `\`.
 ///
 /// Nor may it go into `.git` (a spec that writes `.git/config` could make git run commands) or

@@ -194,11 +194,8 @@ fn later_marker(
         .collect();
     let docs = repo.list("docs").map_err(|e| io_error(repo, "docs", &e))?;
     for name in docs {
-        if let Some(id) = name
-            .strip_prefix("BUILD_PHASE_")
-            .and_then(|n| n.strip_suffix("_COMPLETE"))
-        {
-            if id.to_lowercase() > spec.id {
+        if let Some(id) = crate::spec::marker_phase_id(&name) {
+            if id > spec.id {
                 later.push(format!("docs/{name}"));
             }
         }

@@ -17,16 +17,14 @@ pub(super) fn plan_scaffold(
     repo: &dyn Repo,
     plan: &mut Plan,
 ) -> Result<(), Diagnostic> {
-    let marker_done = read(repo, &spec.marker.path)?.is_some();
-    if marker_done {
-        let mut all_there = true;
-        for create in &spec.creates {
-            all_there &= read(repo, &create.path)?.is_some();
-        }
-        if all_there {
-            // The scaffold is laid; later phases have filled its files since: nothing to do.
-            return Ok(());
-        }
+    let olds = spec
+        .creates
+        .iter()
+        .map(|c| read(repo, &c.path))
+        .collect::<Result<Vec<_>, _>>()?;
+    if read(repo, &spec.marker.path)?.is_some() && olds.iter().all(Option::is_some) {
+        // The scaffold is laid; later phases may have filled its files since: nothing to do.
+        return Ok(());
     }
     let entries: Vec<String> = repo
         .list("")
@@ -36,11 +34,10 @@ pub(super) fn plan_scaffold(
         .filter(|n| n != ".git" && n != ".hivegen")
         .collect();
     let mut changes = Vec::new();
-    for create in &spec.creates {
+    for (create, old) in spec.creates.iter().zip(olds) {
         let mut context = base.clone();
         context.insert("file", &json!({"path": create.path}));
         let new = renderer.render(&create.template(), &context)?.into_bytes();
-        let old = read(repo, &create.path)?;
         if old.as_ref() != Some(&new) {
             changes.push(Change {
                 path: create.path.clone(),
@@ -53,7 +50,7 @@ pub(super) fn plan_scaffold(
             });
         }
     }
-    if !entries.is_empty() && (!marker_done || !changes.is_empty()) {
+    if !entries.is_empty() {
         let shown: Vec<&str> = entries.iter().take(3).map(String::as_str).collect();
         plan.refusals.push(
             Diagnostic::refused(

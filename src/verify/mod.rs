@@ -130,13 +130,8 @@ fn judged_phases<'r>(
     if let Some(latest) = complete.last() {
         let later_unknown = docs
             .iter()
-            .filter_map(|n| {
-                n.strip_prefix("BUILD_PHASE_")
-                    .and_then(|n| n.strip_suffix("_COMPLETE"))
-            })
-            .any(|id| {
-                id.to_lowercase() > latest.id && !registry.phases.contains_key(&id.to_lowercase())
-            });
+            .filter_map(|n| crate::spec::marker_phase_id(n))
+            .any(|id| id > latest.id && !registry.phases.contains_key(&id));
         // A change that completes a later phase is judged by that phase's rules instead.
         let superseded = out.iter().any(|p| p.id > latest.id);
         if !later_unknown && !superseded {

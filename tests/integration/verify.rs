@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::rules_corpus::apply_handwritten_d;
+use crate::rules_corpus::{apply_handwritten_d, manifest};
 use crate::support::{git, hivegen_in as hivegen};
 
 /// A repository with Phase C committed and `fixtures/handwritten_d` applied on top.
@@ -184,9 +184,7 @@ fn a_later_unknown_phase_at_base_lifts_phase_d_change_rules() {
 /// hivegen does not know, or by deleting Phase D's marker; both are read from base now.
 #[test]
 fn a_change_cannot_lift_its_own_rules() {
-    let (_dir, repo) = handwritten_repo();
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    let (_dir, repo) = committed_handwritten_repo();
     fs::write(
         repo.join("docs/BUILD_PHASE_Z_COMPLETE"),
         "PHASE Z COMPLETE\n",
@@ -214,13 +212,11 @@ fn a_change_cannot_lift_its_own_rules() {
 /// adding a spec without rules passed.
 #[test]
 fn verify_ignores_the_repositorys_own_spec_overrides() {
-    let (_dir, repo) = handwritten_repo();
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    let (_dir, repo) = committed_handwritten_repo();
     let specs = repo.join(".hivegen/specs");
     fs::create_dir_all(&specs).unwrap();
     for name in ["phase_c.yaml", "phase_d.yaml"] {
-        let text = fs::read_to_string(manifest_dir().join("phase_specs").join(name)).unwrap();
+        let text = fs::read_to_string(manifest(&format!("phase_specs/{name}"))).unwrap();
         let cut = text.find("\nrules:").map_or(text.len(), |i| i);
         fs::write(specs.join(name), format!("{}\nrules: []\n", &text[..cut])).unwrap();
     }
@@ -234,8 +230,12 @@ fn verify_ignores_the_repositorys_own_spec_overrides() {
     assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
 }
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// [`handwritten_repo`] with the hand-written Phase D committed: a clean tree after Phase D.
+fn committed_handwritten_repo() -> (tempfile::TempDir, PathBuf) {
+    let (dir, repo) = handwritten_repo();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    (dir, repo)
 }
 
 #[test]
@@ -448,9 +448,7 @@ fn a_fill_file_that_is_not_utf8_is_a_violation() {
 #[cfg(unix)]
 #[test]
 fn verify_base_judges_a_symlink_as_its_target_path() {
-    let (_dir, repo) = handwritten_repo();
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase D"]);
+    let (_dir, repo) = committed_handwritten_repo();
     std::os::unix::fs::symlink("/dev/zero", repo.join("backend/app/zero.py")).unwrap();
     let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
     out.code(1);
