@@ -10,30 +10,50 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
 use crate::plan::Change;
 
-/// Simulated failures, for tests of what a failing disk leaves behind. `Faults::default()`
-/// injects nothing.
+/// Simulated failures, for tests of what a failing disk leaves behind: compiled into the
+/// unit tests only, so the shipped binary cannot be made to fail on purpose.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Faults {
+struct Faults {
     /// Fail the Nth staged write (1-based) as a full disk would.
-    pub write: Option<usize>,
+    #[cfg(test)]
+    write: Option<usize>,
     /// Fail the Nth rename (1-based).
-    pub rename: Option<usize>,
+    #[cfg(test)]
+    rename: Option<usize>,
 }
 
-fn io(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("cannot {what} {}: {e}", path.display()))
+impl Faults {
+    fn write(&self, n: usize) -> bool {
+        #[cfg(test)]
+        return self.write == Some(n);
+        #[cfg(not(test))]
+        {
+            let _ = n;
+            false
+        }
+    }
+
+    fn rename(&self, n: usize) -> bool {
+        #[cfg(test)]
+        return self.rename == Some(n);
+        #[cfg(not(test))]
+        {
+            let _ = n;
+            false
+        }
+    }
 }
 
-/// Writes every change under `root`.
-pub fn apply(root: &Path, changes: &[Change]) -> Result<(), Diagnostic> {
+/// Writes every change under `root`. On an error nothing was written (the error says so),
+/// unless it is [`Error::PartlyWritten`].
+pub(crate) fn apply(root: &Path, changes: &[Change]) -> Result<()> {
     apply_with(root, changes, Faults::default())
 }
 
-/// [`apply`], with simulated failures.
-pub fn apply_with(root: &Path, changes: &[Change], faults: Faults) -> Result<(), Diagnostic> {
+fn apply_with(root: &Path, changes: &[Change], faults: Faults) -> Result<()> {
     let mut created_dirs: Vec<PathBuf> = Vec::new();
     let staged = match stage(root, changes, &mut created_dirs, faults) {
         Ok(s) => s,
@@ -41,24 +61,25 @@ pub fn apply_with(root: &Path, changes: &[Change], faults: Faults) -> Result<(),
             for dir in created_dirs.iter().rev() {
                 let _ = fs::remove_dir(dir);
             }
-            let help = match &e.help {
-                Some(h) => format!("{h}; nothing was written"),
-                None => "nothing was written; fix the cause and run again".to_string(),
-            };
-            return Err(e.help(help));
+            return Err(Error::NothingWritten {
+                source: Box::new(e),
+            });
         }
     };
     let total = staged.len();
     for (n, (temp, target)) in staged.into_iter().enumerate() {
-        let result = if faults.rename == Some(n + 1) {
+        let result = if faults.rename(n + 1) {
             Err(io::Error::other("simulated rename failure"))
         } else {
             temp.persist(&target).map(|_| ()).map_err(|e| e.error)
         };
-        if let Err(e) = result {
-            return Err(io(&target, "replace", &e).help(format!(
-                "{n} of {total} files were written, each whole; the others are untouched. Run the phase again to complete it"
-            )));
+        if let Err(source) = result {
+            return Err(Error::PartlyWritten {
+                path: target,
+                written: n,
+                total,
+                source,
+            });
         }
     }
     Ok(())
@@ -69,29 +90,29 @@ fn stage(
     changes: &[Change],
     created_dirs: &mut Vec<PathBuf>,
     faults: Faults,
-) -> Result<Vec<(NamedTempFile, PathBuf)>, Diagnostic> {
+) -> Result<Vec<(NamedTempFile, PathBuf)>> {
     // A read-only file is the user's "do not touch": refuse before writing anything, even
     // though renaming over it would work.
     for change in changes.iter().filter(|c| c.old.is_some()) {
         let target = root.join(&change.path);
-        let meta = fs::metadata(&target).map_err(|e| io(&target, "read", &e))?;
+        let meta = fs::metadata(&target).map_err(|e| Error::io("read", &target, e))?;
         if meta.permissions().readonly() {
-            return Err(
-                Diagnostic::error("io", format!("{} is read-only", change.path))
-                    .file(change.path.clone())
-                    .help(format!(
-                        "make it writable (`chmod u+w {}`) to let the phase fill it",
-                        change.path
-                    )),
-            );
+            return Err(Error::Unusable {
+                file: change.path.clone(),
+                what: format!("{} is read-only", change.path),
+                help: format!(
+                    "make it writable (`chmod u+w {}`) to let the phase fill it",
+                    change.path
+                ),
+            });
         }
     }
     let mut staged = Vec::with_capacity(changes.len());
     for (n, change) in changes.iter().enumerate() {
         let target = root.join(&change.path);
-        crate::repo::refuse_escape(root, &target).map_err(|e| io(&target, "write", &e))?;
+        crate::repo::refuse_escape(root, &target).map_err(|e| Error::io("write", &target, e))?;
         let dir = target.parent().unwrap_or(root).to_path_buf();
-        create_dirs(&dir, created_dirs).map_err(|e| io(&dir, "create folder", &e))?;
+        create_dirs(&dir, created_dirs).map_err(|e| Error::io("create folder", &dir, e))?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".hivegen-").suffix(".tmp");
         if change.old.is_none() {
@@ -105,8 +126,8 @@ fn stage(
         }
         let mut temp = builder
             .tempfile_in(&dir)
-            .map_err(|e| io(&dir, "write in", &e))?;
-        let written = if faults.write == Some(n + 1) {
+            .map_err(|e| Error::io("write in", &dir, e))?;
+        let written = if faults.write(n + 1) {
             Err(io::Error::new(
                 io::ErrorKind::StorageFull,
                 "no space left on device (simulated)",
@@ -114,13 +135,13 @@ fn stage(
         } else {
             temp.write_all(&change.new)
         };
-        written.map_err(|e| io(&target, "write", &e))?;
+        written.map_err(|e| Error::io("write", &target, e))?;
         if change.old.is_some() {
             let perms = fs::metadata(&target)
-                .map_err(|e| io(&target, "read", &e))?
+                .map_err(|e| Error::io("read", &target, e))?
                 .permissions();
             fs::set_permissions(temp.path(), perms)
-                .map_err(|e| io(&target, "keep the permissions of", &e))?;
+                .map_err(|e| Error::io("keep the permissions of", &target, e))?;
         }
         staged.push((temp, target));
     }
@@ -130,14 +151,12 @@ fn stage(
         let now = match fs::read(target) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(target, "read", &e)),
+            Err(e) => return Err(Error::io("read", target, e)),
         };
         if now != change.old {
-            return Err(Diagnostic::error(
-                "io",
-                format!("{} changed while hivegen was planning", change.path),
-            )
-            .file(change.path.clone()));
+            return Err(Error::Raced {
+                file: change.path.clone(),
+            });
         }
     }
     Ok(staged)
@@ -145,7 +164,7 @@ fn stage(
 
 /// Flushes every staged file to disk before any is renamed into place. fsync waits on the
 /// disk, not the CPU, so several wait at once.
-fn sync_all(staged: &[(NamedTempFile, PathBuf)]) -> Result<(), Diagnostic> {
+fn sync_all(staged: &[(NamedTempFile, PathBuf)]) -> Result<()> {
     if staged.is_empty() {
         return Ok(());
     }
@@ -158,7 +177,7 @@ fn sync_all(staged: &[(NamedTempFile, PathBuf)]) -> Result<(), Diagnostic> {
                     chunk.iter().try_for_each(|(temp, target)| {
                         temp.as_file()
                             .sync_data()
-                            .map_err(|e| io(target, "write", &e))
+                            .map_err(|e| Error::io("write", target, e))
                     })
                 })
             })
@@ -184,22 +203,21 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
 
 /// Takes an exclusive lock on the repository folder itself (no lock file is left behind), so
 /// two runs on one repository cannot interleave. The lock lasts as long as the returned file.
-pub fn lock(root: &Path) -> Result<File, Diagnostic> {
-    let dir = File::open(root).map_err(|e| io(root, "open", &e))?;
+pub(crate) fn lock(root: &Path) -> Result<File> {
+    let dir = File::open(root).map_err(|e| Error::io("open", root, e))?;
     match dir.try_lock() {
         Ok(()) => Ok(dir),
-        Err(fs::TryLockError::WouldBlock) => Err(Diagnostic::error(
-            "locked",
-            format!("another hivegen is writing to {}", root.display()),
-        )
-        .help("wait for it to finish, then run again")),
-        Err(fs::TryLockError::Error(e)) => Err(io(root, "lock", &e)),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked {
+            root: root.to_path_buf(),
+        }),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io("lock", root, e)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fill::BodyState;
     use crate::plan::{FillChange, Reason};
 
     fn change(path: &str, old: Option<&str>, new: &str) -> Change {
@@ -209,7 +227,7 @@ mod tests {
             new: new.as_bytes().to_vec(),
             fills: vec![FillChange {
                 anchor: "A".into(),
-                reason: Reason::Empty,
+                reason: Reason::Body(BodyState::Empty),
             }],
         }
     }
@@ -248,7 +266,7 @@ mod tests {
                 },
             )
             .unwrap_err();
-            assert!(err.message.contains("no space left"), "{err}");
+            assert!(err.to_string().contains("no space left"), "{err}");
             assert_eq!(
                 contents(dir.path()),
                 ["old a", "old b", "old c"],
@@ -315,7 +333,8 @@ mod tests {
         fs::write(dir.path().join("c"), "someone else").unwrap();
         let err = apply(dir.path(), &changes).unwrap_err();
         assert!(
-            err.message.contains("changed while hivegen was planning"),
+            err.to_string()
+                .contains("changed while hivegen was planning"),
             "{err}"
         );
         assert_eq!(contents(dir.path()), ["old a", "old b", "someone else"]);
@@ -329,11 +348,14 @@ mod tests {
         perms.set_readonly(true);
         fs::set_permissions(&c, perms).unwrap();
         let err = apply(dir.path(), &changes).unwrap_err();
-        assert!(err.message.contains("c is read-only"), "{err}");
-        assert!(
-            err.help.as_deref().unwrap().contains("chmod u+w c"),
-            "{err}"
-        );
+        let Error::NothingWritten { source } = &err else {
+            panic!("{err}")
+        };
+        let Error::Unusable { what, help, .. } = source.as_ref() else {
+            panic!("{err}")
+        };
+        assert!(what.contains("c is read-only"), "{err}");
+        assert!(help.contains("chmod u+w c"), "{err}");
         assert_eq!(contents(dir.path()), ["old a", "old b", "old c"]);
         assert!(!dir.path().join("sub").exists());
     }
@@ -343,6 +365,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let _held = lock(dir.path()).unwrap();
         let err = lock(dir.path()).unwrap_err();
-        assert!(err.message.contains("another hivegen"), "{err}");
+        assert!(err.to_string().contains("another hivegen"), "{err}");
     }
 }

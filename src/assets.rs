@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
-use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
 
 static SPECS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/phase_specs");
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -13,7 +13,7 @@ static DOMAIN: &str = include_str!("../domain/hivesync.yaml");
 
 /// A folder of text files: embedded or on disk.
 #[derive(Debug, Clone)]
-pub enum Source {
+pub(crate) enum Source {
     /// Compiled into the binary; `label` is the folder's name in hivegen's own source tree.
     Embedded {
         /// The embedded tree.
@@ -27,7 +27,7 @@ pub enum Source {
 
 impl Source {
     /// How a file of this source is named in messages.
-    pub fn display(&self, rel: &str) -> String {
+    pub(crate) fn display(&self, rel: &str) -> String {
         match self {
             Source::Embedded { label, .. } => format!("{label}/{rel}"),
             Source::Disk(root) => root.join(rel).display().to_string(),
@@ -35,7 +35,7 @@ impl Source {
     }
 
     /// Every file under `prefix` (a folder, relative), as (path relative to `prefix`, text).
-    pub fn files_under(&self, prefix: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+    pub(crate) fn files_under(&self, prefix: &str) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         match self {
             Source::Embedded { dir, .. } => {
@@ -51,12 +51,13 @@ impl Source {
             Source::Disk(root) => {
                 let base = root.join(prefix);
                 if base.is_dir() {
-                    let real_root = root.canonicalize().map_err(|e| {
-                        Diagnostic::error("io", format!("cannot read {}: {e}", root.display()))
-                    })?;
+                    let real_root = root
+                        .canonicalize()
+                        .map_err(|e| Error::io("read", root, e))?;
                     for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
                         let entry = entry.map_err(|e| {
-                            Diagnostic::error("io", format!("cannot read {}: {e}", base.display()))
+                            let path = e.path().unwrap_or(&base).to_path_buf();
+                            Error::io("read", path, e.into())
                         })?;
                         if entry.path_is_symlink() {
                             refuse_escaping_link(entry.path(), &real_root, root)?;
@@ -83,23 +84,20 @@ impl Source {
 }
 
 /// Refuses a symbolic link, in a specs or templates folder, that leads outside that folder.
-fn refuse_escaping_link(link: &Path, real_root: &Path, root: &Path) -> Result<(), Diagnostic> {
+fn refuse_escaping_link(link: &Path, real_root: &Path, root: &Path) -> Result<()> {
     match link.canonicalize() {
         Ok(target) if target.starts_with(real_root) => Ok(()),
-        Ok(target) => Err(Diagnostic::error(
-            "io",
-            format!(
+        Ok(target) => Err(Error::Unusable {
+            file: link.display().to_string(),
+            what: format!(
                 "{} is a symbolic link leading outside {} (to {})",
                 link.display(),
                 root.display(),
                 target.display()
             ),
-        )
-        .help("copy the file into the folder instead of linking to it")),
-        Err(e) => Err(Diagnostic::error(
-            "io",
-            format!("cannot follow {}: {e}", link.display()),
-        )),
+            help: "copy the file into the folder instead of linking to it".into(),
+        }),
+        Err(e) => Err(Error::io("follow", link, e)),
     }
 }
 
@@ -118,37 +116,38 @@ fn collect_embedded(dir: &Dir<'static>, prefix: &str, out: &mut Vec<(String, Str
 }
 
 /// Reads a UTF-8 text file, with a clear error.
-pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error("io", format!("{} is not UTF-8 text", path.display())).help(format!(
-            "invalid byte at offset {}",
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    String::from_utf8(bytes).map_err(|e| Error::Unusable {
+        file: path.display().to_string(),
+        what: format!("{} is not UTF-8 text", path.display()),
+        help: format!(
+            "fix the invalid byte at offset {}",
             e.utf8_error().valid_up_to()
-        ))
+        ),
     })
 }
 
 /// The specs, templates and domain model of a run.
 #[derive(Debug, Clone)]
-pub struct Assets {
+pub(crate) struct Assets {
     /// Phase specs (`*.yaml` at the top of the folder).
-    pub specs: Source,
+    pub(crate) specs: Source,
     /// Templates, one folder per phase (`phase_d/…`).
-    pub templates: Source,
+    pub(crate) templates: Source,
     /// The domain model: (name for messages, text).
-    pub domain: (String, String),
+    pub(crate) domain: (String, String),
 }
 
 /// Where the user asked assets to come from.
 #[derive(Debug, Clone, Default)]
-pub struct Overrides {
+pub(crate) struct Overrides {
     /// `--specs DIR`.
-    pub specs: Option<PathBuf>,
+    pub(crate) specs: Option<PathBuf>,
     /// `--templates DIR`.
-    pub templates: Option<PathBuf>,
+    pub(crate) templates: Option<PathBuf>,
     /// `--domain FILE`.
-    pub domain: Option<PathBuf>,
+    pub(crate) domain: Option<PathBuf>,
 }
 
 impl Assets {
@@ -156,24 +155,16 @@ impl Assets {
     ///
     /// `repo_local` false ignores `<repo>/.hivegen/`: `verify` must not take its rules from the
     /// repository it judges (a change could add `.hivegen/specs/` with no rules).
-    pub fn resolve(
-        overrides: &Overrides,
-        repo: &Path,
-        repo_local: bool,
-    ) -> Result<Self, Diagnostic> {
+    pub(crate) fn resolve(overrides: &Overrides, repo: &Path, repo_local: bool) -> Result<Self> {
         let local = repo.join(".hivegen");
-        let pick =
-            |flag: &Option<PathBuf>, local_name: &str| -> Result<Option<PathBuf>, Diagnostic> {
-                match flag {
-                    Some(p) if !p.exists() => Err(Diagnostic::error(
-                        "usage",
-                        format!("{} does not exist", p.display()),
-                    )),
-                    Some(p) => Ok(Some(p.clone())),
-                    None if repo_local => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
-                    None => Ok(None),
-                }
-            };
+        // The command line checked that the paths it names exist.
+        let pick = |flag: &Option<PathBuf>, local_name: &str| -> Result<Option<PathBuf>> {
+            match flag {
+                Some(p) => Ok(Some(p.clone())),
+                None if repo_local => Ok(Some(local.join(local_name)).filter(|p| p.exists())),
+                None => Ok(None),
+            }
+        };
         let specs = match pick(&overrides.specs, "specs")? {
             Some(p) => Source::Disk(p),
             None => Source::Embedded {
@@ -200,7 +191,7 @@ impl Assets {
     }
 
     /// The embedded defaults.
-    pub fn embedded() -> Self {
+    pub(crate) fn embedded() -> Self {
         Self {
             specs: Source::Embedded {
                 dir: &SPECS,
@@ -215,7 +206,7 @@ impl Assets {
     }
 
     /// Every spec as (name for messages, text).
-    pub fn spec_sources(&self) -> Result<Vec<(String, String)>, Diagnostic> {
+    pub(crate) fn spec_sources(&self) -> Result<Vec<(String, String)>> {
         Ok(self
             .specs
             .files_under("")?

@@ -1,13 +1,17 @@
-//! The command line: clap's structs, turned into a plain [`Config`] at once. Nothing else in
-//! hivegen imports clap.
+//! The command line: clap's structs, turned at once into a plain, validated [`Config`] (paths
+//! checked here, once), or handled here when they need no repository at all (completions and
+//! man pages, as fd does). Nothing else in hivegen imports clap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-pub use clap_complete::Shell;
+use clap_complete::Shell;
 
 use crate::assets::Overrides;
 use crate::config::{Config, Mode, Task, Verbosity, VerifyFormat};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::Out;
 
 /// Turns a HiveSync phase document into a program: fill its anchors, refuse forbidden edits,
 /// verify phase boundaries in CI.
@@ -16,7 +20,7 @@ use crate::config::{Config, Mode, Task, Verbosity, VerifyFormat};
 #[command(
     after_help = "Examples:\n  hivegen phase c --repo demo          # lay the scaffold into a new folder\n  hivegen phase d --repo demo          # fill the Phase D anchors\n  hivegen phase d --diff | less -R     # preview as a unified diff\n  hivegen phase d --check              # exit 1 if anything would change\n  hivegen anchors --format json        # every anchor and its state\n  hivegen verify --base origin/main --format github"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
     /// The HiveSync repository to work on.
@@ -126,7 +130,7 @@ enum SpecCommand {
 
 /// Output formats shared by listing commands.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
+enum FormatArg {
     /// For people.
     Human,
     /// For programs.
@@ -135,7 +139,7 @@ pub enum FormatArg {
 
 /// How `verify` prints findings (the command-line spelling of [`VerifyFormat`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VerifyFormatArg {
+enum VerifyFormatArg {
     /// rustc-style diagnostics.
     Human,
     /// A JSON document.
@@ -157,17 +161,36 @@ impl From<VerifyFormatArg> for VerifyFormat {
     }
 }
 
+/// Parses the process's arguments (clap prints usage errors and exits 2 itself) and says how
+/// talkative the run is.
+pub(crate) fn parse() -> (Result<Action>, Verbosity) {
+    let cli = Cli::parse();
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    (cli.into_action(), verbosity)
+}
+
+/// What the command line asks for.
+pub(crate) enum Action {
+    /// A run on a repository.
+    Run(Config),
+    /// Print the completion script of a shell.
+    Completions(Shell),
+    /// Print the man page, or write every page into a folder.
+    Man(Option<PathBuf>),
+}
+
 impl Cli {
-    /// The validated configuration of this run.
-    pub fn into_config(self) -> Config {
-        let verbosity = if self.quiet {
-            Verbosity::Quiet
-        } else if self.verbose {
-            Verbosity::Verbose
-        } else {
-            Verbosity::Normal
-        };
+    /// The validated request: every path the command line names is checked here.
+    fn into_action(self) -> Result<Action> {
         let task = match self.command {
+            Command::Completions { shell } => return Ok(Action::Completions(shell)),
+            Command::Man { dir } => return Ok(Action::Man(dir)),
             Command::Phase {
                 id,
                 force,
@@ -191,46 +214,89 @@ impl Cli {
             Command::Anchors { format } => Task::Anchors {
                 json: matches!(format, FormatArg::Json),
             },
-            Command::Completions { shell } => Task::Completions { shell },
-            Command::Man { dir } => Task::Man { dir },
             Command::Spec { command } => match command {
                 SpecCommand::List => Task::SpecList,
                 SpecCommand::Show { id } => Task::SpecShow { id },
             },
         };
-        Config {
+        // A scaffold phase may lay a folder that does not exist yet; everything else needs one.
+        let may_create = matches!(task, Task::Phase { .. });
+        check_folder(&self.repo, may_create)?;
+        for path in [&self.specs, &self.templates, &self.domain]
+            .into_iter()
+            .flatten()
+        {
+            if !path.exists() {
+                return Err(Error::NotAFolder {
+                    path: path.clone(),
+                    exists: false,
+                });
+            }
+        }
+        Ok(Action::Run(Config {
             repo: self.repo,
             overrides: Overrides {
                 specs: self.specs,
                 templates: self.templates,
                 domain: self.domain,
             },
-            verbosity,
             task,
-        }
+        }))
     }
 }
 
-/// The completion script of `shell`, generated from the same definition clap parses with.
-pub fn completions(shell: Shell) -> Vec<u8> {
-    let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "hivegen", &mut buf);
-    buf
+/// `path` must be a folder; with `may_create`, it may also not exist yet.
+fn check_folder(path: &Path, may_create: bool) -> Result<()> {
+    match (path.is_dir(), path.exists()) {
+        (true, _) => Ok(()),
+        (false, false) if may_create => Ok(()),
+        (false, exists) => Err(Error::NotAFolder {
+            path: path.to_path_buf(),
+            exists,
+        }),
+    }
 }
 
-/// The man page of hivegen (roff), from the same definition.
-pub fn man_page() -> std::io::Result<Vec<u8>> {
+/// The clap definition of the command line.
+pub(crate) fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Prints the completion script of `shell`, generated from the same definition clap parses
+/// with.
+pub(crate) fn print_completions(shell: Shell, out: &Out) -> Exit {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-    Ok(buf)
+    clap_complete::generate(shell, &mut Cli::command(), "hivegen", &mut buf);
+    out.data(String::from_utf8_lossy(&buf));
+    Exit::Success
+}
+
+/// Prints the man page (roff) on stdout, or writes every page into `dir`.
+pub(crate) fn print_man(dir: Option<&Path>, out: &Out) -> Result<Exit> {
+    let io = |e: std::io::Error| Error::io("write", dir.unwrap_or(Path::new("the man page")), e);
+    match dir {
+        None => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(io)?;
+            out.data(String::from_utf8_lossy(&buf));
+        }
+        Some(dir) => {
+            for page in man_pages_to(dir).map_err(io)? {
+                out.say(format!("wrote {}", page.display()));
+            }
+        }
+    }
+    Ok(Exit::Success)
 }
 
 /// Writes one man page per command into `dir` and returns their paths.
-pub fn man_pages_to(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
+fn man_pages_to(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     clap_mangen::generate_to(Cli::command(), dir)?;
     let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
+        .filter_map(std::result::Result::ok)
         .map(|e| e.path())
         .filter(|p| {
             p.file_name()

@@ -1,14 +1,13 @@
-//! The plain, validated configuration of a run, built from the command line by `cli`.
+//! The plain, validated configuration of a run, built from the command line by `cli`. Nothing
+//! here knows clap.
 
 use std::path::PathBuf;
 
 use crate::assets::Overrides;
-// The completion generator's own shell list: completions are made from the clap definition.
-pub use crate::cli::Shell;
 
 /// How `verify` prints findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VerifyFormat {
+pub(crate) enum VerifyFormat {
     /// rustc-style diagnostics.
     Human,
     /// A JSON document.
@@ -21,7 +20,7 @@ pub enum VerifyFormat {
 
 /// How much hivegen says on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     /// Errors only.
     Quiet,
     /// A summary.
@@ -32,7 +31,7 @@ pub enum Verbosity {
 
 /// What `phase` does with its plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Write it.
     Apply,
     /// Print it as a unified diff.
@@ -43,12 +42,12 @@ pub enum Mode {
 
 /// The job of this run.
 #[derive(Debug, Clone)]
-pub enum Task {
+pub(crate) enum Task {
     /// Run a phase.
     Phase {
         /// Phase id.
         id: String,
-        /// Overwrite hand edits.
+        /// Overwrite hand edits and reopen a completed phase.
         force: bool,
         /// Apply, diff or check.
         mode: Mode,
@@ -65,16 +64,6 @@ pub enum Task {
         /// JSON instead of a table.
         json: bool,
     },
-    /// Print a shell completion script.
-    Completions {
-        /// The shell.
-        shell: Shell,
-    },
-    /// Print the man page, or write every page into a folder.
-    Man {
-        /// Where to write the pages; stdout when `None`.
-        dir: Option<PathBuf>,
-    },
     /// List the phases.
     SpecList,
     /// Show one phase.
@@ -86,13 +75,12 @@ pub enum Task {
 
 /// Everything a run needs to know.
 #[derive(Debug, Clone)]
-pub struct Config {
-    /// The repository.
-    pub repo: PathBuf,
-    /// Where specs, templates and the domain model come from.
-    pub overrides: Overrides,
-    /// How talkative.
-    pub verbosity: Verbosity,
+pub(crate) struct Config {
+    /// The repository: an existing folder, except for `phase`, where a scaffold phase may
+    /// create it.
+    pub(crate) repo: PathBuf,
+    /// Where specs, templates and the domain model come from (each path checked to exist).
+    pub(crate) overrides: Overrides,
     /// What to do.
-    pub task: Task,
+    pub(crate) task: Task,
 }

@@ -25,7 +25,7 @@ const fn emphasis(line: Style) -> Style {
 }
 
 /// Renders every change as a styled unified diff.
-pub fn unified(changes: &[Change]) -> String {
+pub(crate) fn unified(changes: &[Change]) -> String {
     let mut out = String::new();
     for change in changes {
         file_diff(&mut out, change);

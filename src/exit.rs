@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// Done, clean, up to date.
     Success,
     /// Refused, violations found, or out of date.
@@ -15,7 +15,7 @@ pub enum Exit {
 
 impl Exit {
     /// The process exit code: 0, 1 or 2.
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             Exit::Success => 0,
             Exit::Failure => 1,

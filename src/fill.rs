@@ -13,23 +13,27 @@ pub fn checksum(body: &str) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The line ending a file uses: CRLF if its first line ends so, LF otherwise.
+/// The line ending a file uses: that of its first line (`\n` when it has none).
 pub fn line_ending(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
+    crate::text::lines(text)
+        .next()
+        .and_then(|l| ending(&text[l.content_end..l.end]))
+        .unwrap_or("\n")
 }
 
 /// The line ending of `a`'s begin marker line, if it has one.
-pub fn marker_line_ending(text: &str, a: &Anchor) -> Option<&'static str> {
+pub(crate) fn marker_line_ending(text: &str, a: &Anchor) -> Option<&'static str> {
     let line = &text[a.begin.span.clone()];
-    if line.ends_with("\r\n") {
-        Some("\r\n")
-    } else if line.ends_with('\n') {
-        Some("\n")
-    } else {
-        None
+    let content = line.trim_end_matches(['\r', '\n']);
+    ending(&line[content.len()..])
+}
+
+fn ending(terminator: &str) -> Option<&'static str> {
+    match terminator {
+        "\r\n" => Some("\r\n"),
+        "\n" => Some("\n"),
+        "\r" => Some("\r"),
+        _ => None,
     }
 }
 
@@ -53,11 +57,13 @@ pub fn layout(rendered: &str, indent: &str, eol: &str) -> String {
     out
 }
 
-/// How an anchor's current body relates to what hivegen would write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// What an anchor holds: the one description of an anchor's state, shared by planning,
+/// `anchors` and `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BodyState {
-    /// Nothing but whitespace (or an open anchor).
+    /// A begin marker with no end marker yet: the first fill closes it.
+    Open,
+    /// Nothing but whitespace.
     Empty,
     /// Carries a stamp whose checksum holds.
     Intact,
@@ -69,6 +75,9 @@ pub enum BodyState {
 
 /// Classifies the body of `anchor` in `text`.
 pub fn body_state(text: &str, anchor: &Anchor) -> BodyState {
+    if anchor.end.is_none() {
+        return BodyState::Open;
+    }
     let body = &text[anchor.body()];
     match &anchor.stamp {
         Some(stamp) if checksum(body) == stamp.sum => BodyState::Intact,

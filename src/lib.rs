@@ -2,64 +2,96 @@
 //! templates (all of it or nothing, idempotent), previews and checks the change, and refuses
 //! edits that cross a phase boundary.
 //!
-//! The flow is read (specs, templates, the tree) -> plan (pure) -> apply or diff.
+//! The flow is read (specs, templates, the tree) -> plan (pure) -> apply or diff. Dependencies
+//! point one way: `spec` (data) <- `rules` (a pure engine) <- `registry` <- `plan` / `verify`
+//! <- `commands` <- `cli`. The library exports only what `main`, the fuzz targets and the
+//! tests use.
 
 pub mod anchor;
-pub mod apply;
-pub mod assets;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod diag;
-pub mod diff;
-pub mod domain;
-pub mod exit;
+mod apply;
+mod assets;
+mod cli;
+mod commands;
+mod config;
+mod diff;
+#[allow(unreachable_pub)]
+mod domain;
+mod error;
+mod exit;
 pub mod fill;
-pub mod output;
-pub mod plan;
-pub mod render;
-pub mod repo;
-pub mod report;
+mod output;
+mod plan;
+mod registry;
+mod render;
+mod repo;
+mod report;
 pub mod rules;
-pub mod spec;
-pub mod verify;
-pub mod walk;
+mod spec;
+mod text;
+mod verify;
+mod walk;
+
+use std::process::ExitCode;
+
+pub use error::Error;
+pub use registry::Registry;
+pub use spec::PhaseSpec;
 
 use crate::assets::Assets;
+use crate::cli::Action;
 use crate::config::{Config, Task};
-use crate::diag::Diagnostic;
 use crate::exit::Exit;
 use crate::output::Out;
 use crate::repo::DiskRepo;
-use crate::spec::Registry;
 
-/// Runs one command. A [`Diagnostic`] error means exit 2.
-pub fn run(config: Config) -> Result<Exit, Diagnostic> {
-    let out = Out {
-        verbosity: config.verbosity,
-    };
-    // Commands that need no specs run first, so that a broken spec cannot break them.
-    match &config.task {
-        Task::Anchors { json } => return commands::anchors::run(&config.repo, *json, &out),
-        Task::Completions { shell } => return Ok(commands::generate::completions(*shell, &out)),
-        Task::Man { dir } => return commands::generate::man(dir.as_deref(), &out),
-        _ => {}
+/// The whole program: parse the arguments, run, print any error, and say how it ended.
+pub fn main() -> ExitCode {
+    let (action, verbosity) = cli::parse();
+    let out = Out { verbosity };
+    let result = action.and_then(|action| match action {
+        Action::Run(config) => run(&config, &out),
+        Action::Completions(shell) => Ok(cli::print_completions(shell, &out)),
+        Action::Man(dir) => cli::print_man(dir.as_deref(), &out),
+    });
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            output::print_diag(&output::error(&e));
+            Exit::Error.into()
+        }
     }
+}
+
+/// The clap definition of the command line (for tests that walk every subcommand).
+pub fn command() -> clap::Command {
+    cli::command()
+}
+
+/// Runs one command on a repository. An error means exit 2.
+fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
+    // `anchors` needs no specs, so that a broken spec cannot break it.
+    if let Task::Anchors { json } = config.task {
+        return Ok(commands::anchors::run(&config.repo, json, out));
+    }
+    // `verify` must not take its rules from the repository it judges.
     let repo_local = !matches!(config.task, Task::Verify { .. });
     let assets = Assets::resolve(&config.overrides, &config.repo, repo_local)?;
     let registry = Registry::from_sources(&assets.spec_sources()?)?;
     let repo = DiskRepo::new(config.repo.clone());
     match &config.task {
         Task::Phase { id, force, mode } => {
-            commands::phase::run(&registry, &assets, &repo, id, *force, *mode, &out)
+            let request = commands::phase::Request {
+                id,
+                force: *force,
+                mode: *mode,
+            };
+            commands::phase::run(&registry, &assets, &repo, &request, out)
         }
         Task::Verify { base, format } => {
-            commands::verify::run(&registry, &repo, base.as_deref(), *format, &out)
+            commands::verify::run(&registry, &repo, base.as_deref(), *format, out)
         }
-        Task::Anchors { .. } | Task::Completions { .. } | Task::Man { .. } => {
-            unreachable!("handled above")
-        }
-        Task::SpecList => Ok(commands::spec::list(&registry, &out)),
-        Task::SpecShow { id } => commands::spec::show(&registry, id, &out),
+        Task::SpecList => Ok(commands::spec::list(&registry, out)),
+        Task::SpecShow { id } => commands::spec::show(&registry, id, out),
+        Task::Anchors { .. } => Ok(commands::anchors::run(&config.repo, false, out)),
     }
 }

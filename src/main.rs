@@ -1,17 +1,5 @@
-use std::process::ExitCode;
+//! The `hivegen` binary: everything is in the library; see `hivegen --help`.
 
-use clap::Parser;
-
-use hivegen::cli::Cli;
-use hivegen::exit::Exit;
-
-fn main() -> ExitCode {
-    let config = Cli::parse().into_config();
-    match hivegen::run(config) {
-        Ok(exit) => exit.into(),
-        Err(diag) => {
-            hivegen::output::print_diag(&diag);
-            Exit::Error.into()
-        }
-    }
+fn main() -> std::process::ExitCode {
+    hivegen::main()
 }

@@ -1,5 +1,9 @@
 //! Rendering: tera 2 templates of one phase, strict about undefined variables, with errors that
 //! name the template file and line.
+//!
+//! A phase's templates are its folder (`phase_d/`, or the spec's `templates:`) plus the shared
+//! folder `shared/`, whose files (macros and components any phase may use) are loaded into the
+//! same tera instance under the name `shared/<file>`.
 
 use std::collections::BTreeMap;
 
@@ -7,55 +11,56 @@ use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::assets::Source;
-use crate::diag::Diagnostic;
+use crate::error::{Error, Place, Result};
+
+/// The folder of templates every phase may use.
+const SHARED: &str = "shared";
 
 /// The templates of one phase, parsed.
-pub struct Renderer {
+pub(crate) struct Renderer {
     tera: Tera,
     /// Template name -> (name for messages, source text).
     sources: BTreeMap<String, (String, String)>,
     /// Where a template of this phase would be, for messages: `templates/phase_d/…` or the
     /// override folder's path.
     source: Source,
-    /// `phase_<id>`.
+    /// The phase's folder.
     folder: String,
 }
 
 impl Renderer {
-    /// Loads every template under `phase_<id>/` of `source`.
-    pub fn load(source: &Source, phase_id: &str) -> Result<Self, Diagnostic> {
-        let folder = format!("phase_{phase_id}");
+    /// Loads every template under `folder/` and `shared/` of `source`.
+    pub(crate) fn load(source: &Source, folder: &str) -> Result<Self> {
         let mut tera = Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
         let mut sources = BTreeMap::new();
-        let files = source.files_under(&folder)?;
-        for (rel, text) in &files {
-            sources.insert(
-                rel.clone(),
-                (source.display(&format!("{folder}/{rel}")), text.clone()),
-            );
+        let mut add = |prefix: &str, named: &dyn Fn(&str) -> String| -> Result<()> {
+            for (rel, text) in source.files_under(prefix)? {
+                let shown = source.display(&format!("{prefix}/{rel}"));
+                sources.insert(named(&rel), (shown, text));
+            }
+            Ok(())
+        };
+        add(folder, &|rel| rel.to_string())?;
+        if folder != SHARED {
+            add(SHARED, &|rel| format!("{SHARED}/{rel}"))?;
         }
         tera.add_raw_templates(
-            files
+            sources
                 .iter()
-                .map(|(rel, text)| (rel.as_str(), text.as_str())),
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
         )
         .map_err(|e| convert(&e, &sources))?;
         Ok(Self {
             tera,
             sources,
             source: source.clone(),
-            folder,
+            folder: folder.to_string(),
         })
     }
 
-    /// True when the phase has this template.
-    pub fn has(&self, name: &str) -> bool {
-        self.sources.contains_key(name)
-    }
-
     /// Where a template is, for messages.
-    pub fn display(&self, name: &str) -> String {
+    pub(crate) fn display(&self, name: &str) -> String {
         self.sources.get(name).map_or_else(
             || self.source.display(&format!("{}/{name}", self.folder)),
             |(d, _)| d.clone(),
@@ -64,23 +69,24 @@ impl Renderer {
 
     /// A context holding `vars` (a serializable map of top-level variables). Build the shared
     /// part once (the domain model is large) and add per-template variables to clones of it.
-    pub fn context(vars: &impl Serialize) -> Result<Context, Diagnostic> {
-        Context::from_serialize(vars).map_err(|e| {
-            Diagnostic::error(
-                "template",
-                format!("cannot build the template context: {e}"),
-            )
+    pub(crate) fn context(vars: &impl Serialize) -> Result<Context> {
+        Context::from_serialize(vars).map_err(|e| Error::Template {
+            file: "<context>".into(),
+            place: None,
+            message: format!("cannot build the template context: {e}"),
+            help: "the domain model must serialize to a map".into(),
         })
     }
 
     /// Renders `name` with `context`.
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        if !self.has(name) {
-            return Err(
-                Diagnostic::error("template", format!("template `{name}` not found"))
-                    .file(self.display(name))
-                    .help("add the template (an override folder replaces the embedded one whole), or fix the fill's `template:` in the spec"),
-            );
+    pub(crate) fn render(&self, name: &str, context: &Context) -> Result<String> {
+        if !self.sources.contains_key(name) {
+            return Err(Error::Template {
+                file: self.display(name),
+                place: None,
+                message: format!("template `{name}` not found"),
+                help: "add the template (an override folder replaces the embedded one whole), or fix the fill's `template:` in the spec".into(),
+            });
         }
         self.tera
             .render(name, context)
@@ -88,7 +94,7 @@ impl Renderer {
     }
 }
 
-fn convert(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Diagnostic {
+fn convert(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Error {
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let (file, text) = sources
@@ -106,12 +112,22 @@ fn convert(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Dia
             } else {
                 "cannot render"
             };
-            Diagnostic::error("template", format!("{kind}: {}", r.message()))
-                .file(file)
-                .at(span.start_line, span.start_col + 1, Some(&text))
-                .width(width)
-                .help("fix the template; the domain model is `domain`, the phase `phase`, the target `fill` or `file`")
+            let place = Place {
+                width: width.max(1),
+                ..Place::in_text(&text, span.start_line, span.start_col + 1)
+            };
+            Error::Template {
+                file,
+                place: Some(place),
+                message: format!("{kind}: {}", r.message()),
+                help: "fix the template; the domain model is `domain`, the phase `phase`, the target `fill` or `file`".into(),
+            }
         }
-        _ => Diagnostic::error("template", e.to_string()),
+        _ => Error::Template {
+            file: "<templates>".into(),
+            place: None,
+            message: e.to_string(),
+            help: "fix the template".into(),
+        },
     }
 }

@@ -1,12 +1,15 @@
-//! Reading a repository. The planner sees the tree only through [`Repo`], so it can be tested
-//! on an in-memory tree; [`DiskRepo`] is the real one.
+//! Reading a repository. The planner sees the tree only through [`Repo`]; [`DiskRepo`] is the
+//! real one. Every read is capped at [`MAX_FILE_BYTES`] and never follows a link out of the
+//! repository.
 
-use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The largest file hivegen reads: far beyond any source file, small enough to hold in memory.
+pub(crate) const MAX_FILE_BYTES: usize = 16 << 20;
+
 /// Read access to a repository, by `/`-separated relative paths.
-pub trait Repo {
+pub(crate) trait Repo {
     /// The bytes of a file, `None` if it does not exist.
     fn read(&self, rel: &str) -> io::Result<Option<Vec<u8>>>;
     /// The names of the entries of a folder (empty if it does not exist).
@@ -17,19 +20,19 @@ pub trait Repo {
 
 /// A repository on disk.
 #[derive(Debug, Clone)]
-pub struct DiskRepo {
+pub(crate) struct DiskRepo {
     /// Its root folder.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 impl DiskRepo {
     /// A repository rooted at `root`.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
     }
 
     /// The absolute path of a relative one.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
 }
@@ -38,11 +41,7 @@ impl Repo for DiskRepo {
     fn read(&self, rel: &str) -> io::Result<Option<Vec<u8>>> {
         let path = self.path(rel);
         refuse_escape(&self.root, &path)?;
-        match std::fs::read(&path) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        read_capped(&path)
     }
 
     fn list(&self, rel: &str) -> io::Result<Vec<String>> {
@@ -73,7 +72,7 @@ impl Repo for DiskRepo {
 /// Refuses a path that, through a symbolic link, leads outside `root`: the path itself, or,
 /// for a path that does not exist yet, its nearest existing folder (a symlinked parent would
 /// carry a created file outside).
-pub fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
+pub(crate) fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
     let Ok(real_root) = root.canonicalize() else {
         return Ok(());
     };
@@ -99,43 +98,23 @@ pub fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
     }
 }
 
-/// A repository in memory, for tests.
-#[derive(Debug, Clone, Default)]
-pub struct MemRepo {
-    /// Files by relative path.
-    pub files: BTreeMap<String, Vec<u8>>,
-}
-
-impl MemRepo {
-    /// Adds a file.
-    pub fn with(mut self, rel: &str, text: &str) -> Self {
-        self.files.insert(rel.to_string(), text.as_bytes().to_vec());
-        self
+/// The bytes of `path`, `None` if it does not exist; a file larger than [`MAX_FILE_BYTES`] is
+/// an error (`InvalidData`) rather than a read of gigabytes.
+pub(crate) fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    let limit = MAX_FILE_BYTES as u64;
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
+        ));
     }
-}
-
-impl Repo for MemRepo {
-    fn read(&self, rel: &str) -> io::Result<Option<Vec<u8>>> {
-        Ok(self.files.get(rel).cloned())
-    }
-
-    fn list(&self, rel: &str) -> io::Result<Vec<String>> {
-        let prefix = if rel.is_empty() {
-            String::new()
-        } else {
-            format!("{rel}/")
-        };
-        let mut names: Vec<String> = self
-            .files
-            .keys()
-            .filter_map(|k| k.strip_prefix(&prefix))
-            .map(|r| r.split('/').next().unwrap_or(r).to_string())
-            .collect();
-        names.dedup();
-        Ok(names)
-    }
-
-    fn name(&self) -> String {
-        "<memory>".into()
-    }
+    Ok(Some(bytes))
 }

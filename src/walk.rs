@@ -18,7 +18,7 @@ const BINARY_PROBE: usize = 8 * 1024;
 
 /// What the walk found at one path; borrowed, so that nothing is allocated for the visitor.
 #[derive(Debug)]
-pub enum Event<'a> {
+pub(crate) enum Event<'a> {
     /// A file that holds the needle, with its bytes.
     Hit {
         /// Path relative to the root.
@@ -46,7 +46,7 @@ pub enum Event<'a> {
 }
 
 /// Walks every file under `root` and calls `visit` for each, from several threads at once.
-pub fn scan(root: &Path, needle: &[u8], visit: &(dyn Fn(Event<'_>) + Sync)) {
+pub(crate) fn scan(root: &Path, needle: &[u8], visit: &(dyn Fn(Event<'_>) + Sync)) {
     let finder = Finder::new(needle).into_owned();
     let walker = WalkBuilder::new(root)
         // A scaffold is often not (yet) a git repository; its .gitignore still says what to skip.

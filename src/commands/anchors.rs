@@ -11,59 +11,71 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::anchor::{self, AnchorError, AnchorErrorKind};
-use crate::diag::Diagnostic;
 use crate::exit::Exit;
 use crate::fill::{self, BodyState};
-use crate::output::Out;
+use crate::output::{Diagnostic, Out};
 use crate::walk::{self, Event};
 
-/// The state of one anchor, as listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    /// Nothing but whitespace between the markers.
-    Empty,
-    /// A begin marker with no end marker yet: the first fill closes it.
-    Open,
-    /// Filled by a phase; the stamp's checksum holds.
-    Filled,
-    /// Filled by a phase, then edited by hand: the checksum no longer holds.
-    Edited,
-    /// Content without a stamp: written by hand or by another tool.
-    Unstamped,
-    /// The markers are wrong; `error` says how.
+/// The state of one anchor, as listed: what it holds, or that its markers are wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum State {
+    /// Well formed, holding this.
+    Anchor(BodyState),
+    /// The markers are wrong; the row's `error` says how.
     Malformed,
+}
+
+impl State {
+    /// The word JSON uses: `empty`, `open`, `filled`, `edited`, `unstamped`, `malformed`.
+    fn key(self) -> &'static str {
+        match self {
+            State::Anchor(BodyState::Empty) => "empty",
+            State::Anchor(BodyState::Open) => "open",
+            State::Anchor(BodyState::Intact) => "filled",
+            State::Anchor(BodyState::Edited) => "edited",
+            State::Anchor(BodyState::Unstamped) => "unstamped",
+            State::Malformed => "malformed",
+        }
+    }
+}
+
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
 }
 
 /// One anchor, as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Row {
+struct Row {
     /// Path relative to the repository, with `/`.
-    pub file: String,
+    file: String,
     /// 1-based line of the begin marker (of the offending marker when malformed).
-    pub line: usize,
+    line: usize,
     /// The anchor's name.
-    pub name: String,
+    name: String,
     /// Its state.
-    pub state: State,
+    state: State,
     /// The phase that stamped it (filled or edited).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    phase: Option<String>,
     /// What is wrong (malformed).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    error: Option<String>,
 }
 
 impl Row {
     /// The state in words: `filled by phase d`, `edited by hand`, ….
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         let phase = self.phase.as_deref().unwrap_or("?");
         match self.state {
-            State::Empty => "empty".into(),
-            State::Open => "open (no end marker yet)".into(),
-            State::Filled => format!("filled by phase {phase}"),
-            State::Edited => format!("edited by hand (was filled by phase {phase})"),
-            State::Unstamped => "filled (no stamp)".into(),
+            State::Anchor(BodyState::Empty) => "empty".into(),
+            State::Anchor(BodyState::Open) => "open (no end marker yet)".into(),
+            State::Anchor(BodyState::Intact) => format!("filled by phase {phase}"),
+            State::Anchor(BodyState::Edited) => {
+                format!("edited by hand (was filled by phase {phase})")
+            }
+            State::Anchor(BodyState::Unstamped) => "filled (no stamp)".into(),
             State::Malformed => format!("malformed: {}", self.error.as_deref().unwrap_or("")),
         }
     }
@@ -71,22 +83,7 @@ impl Row {
 
 /// Lists the anchors of `root` as a table or JSON on stdout. Exit 0, or 2 if a path could not
 /// be read.
-pub fn run(root: &Path, json: bool, out: &Out) -> Result<Exit, Diagnostic> {
-    if !root.is_dir() {
-        return Err(Diagnostic::error(
-            "usage",
-            format!(
-                "{} {}",
-                root.display(),
-                if root.exists() {
-                    "is not a folder"
-                } else {
-                    "does not exist"
-                }
-            ),
-        )
-        .help("pass the repository with --repo DIR"));
-    }
+pub(crate) fn run(root: &Path, json: bool, out: &Out) -> Exit {
     let rows = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     // Messages are formatted only with -v: most files of a large tree are misses.
@@ -130,11 +127,11 @@ pub fn run(root: &Path, json: bool, out: &Out) -> Result<Exit, Diagnostic> {
             .help("check the permissions, or add the path to .gitignore to skip it");
         out.diag(&if file.is_empty() { d } else { d.file(file) });
     }
-    Ok(if errors.is_empty() {
+    if errors.is_empty() {
         Exit::Success
     } else {
         Exit::Error
-    })
+    }
 }
 
 /// What one file holding `SECTION:` yields.
@@ -167,13 +164,7 @@ fn rows_of(file: &str, bytes: &[u8]) -> Found {
             anchors
                 .iter()
                 .map(|a| {
-                    let state = match fill::body_state(text, a) {
-                        BodyState::Empty if a.end.is_none() => State::Open,
-                        BodyState::Empty => State::Empty,
-                        BodyState::Intact => State::Filled,
-                        BodyState::Edited => State::Edited,
-                        BodyState::Unstamped => State::Unstamped,
-                    };
+                    let state = State::Anchor(fill::body_state(text, a));
                     Row {
                         file: file.to_string(),
                         line: a.begin.line,
@@ -240,11 +231,11 @@ fn summary(rows: &[Row]) -> String {
         plural(files.len())
     );
     let counts: Vec<String> = [
-        (State::Empty, "empty"),
-        (State::Open, "open"),
-        (State::Filled, "filled"),
-        (State::Edited, "edited by hand"),
-        (State::Unstamped, "filled (no stamp)"),
+        (State::Anchor(BodyState::Empty), "empty"),
+        (State::Anchor(BodyState::Open), "open"),
+        (State::Anchor(BodyState::Intact), "filled"),
+        (State::Anchor(BodyState::Edited), "edited by hand"),
+        (State::Anchor(BodyState::Unstamped), "filled (no stamp)"),
         (State::Malformed, "malformed"),
     ]
     .iter()
@@ -304,14 +295,14 @@ mod tests {
         assert_eq!(
             states(&text),
             [
-                (1, "A".into(), State::Filled),
-                (4, "B".into(), State::Empty),
-                (6, "C".into(), State::Unstamped)
+                (1, "A".into(), State::Anchor(BodyState::Intact)),
+                (4, "B".into(), State::Anchor(BodyState::Empty)),
+                (6, "C".into(), State::Anchor(BodyState::Unstamped))
             ]
         );
         assert_eq!(
             states(&filled.replace("x\n", "y\n")),
-            [(1, "A".into(), State::Edited)]
+            [(1, "A".into(), State::Anchor(BodyState::Edited))]
         );
     }
 

@@ -1,7 +1,6 @@
 //! One module per subcommand; each returns the run's [`Exit`](crate::exit::Exit).
 
-pub mod anchors;
-pub mod generate;
-pub mod phase;
-pub mod spec;
-pub mod verify;
+pub(crate) mod anchors;
+pub(crate) mod phase;
+pub(crate) mod spec;
+pub(crate) mod verify;

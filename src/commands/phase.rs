@@ -3,178 +3,205 @@
 use crate::apply;
 use crate::assets::Assets;
 use crate::config::Mode;
-use crate::diag::Diagnostic;
 use crate::diff;
 use crate::domain;
+use crate::error::{self, Error, Result};
 use crate::exit::Exit;
-use crate::output::Out;
-use crate::plan::{self, Plan, PlanOptions, Reason};
+use crate::output::{self, Out};
+use crate::plan::{self, Inputs, Plan, Protection, Refusal};
+use crate::registry::{Phase, Registry};
 use crate::render::Renderer;
 use crate::repo::DiskRepo;
-use crate::spec::{yaml_error, PhaseSpec, Registry};
+
+/// What a phase run was asked to do.
+pub(crate) struct Request<'a> {
+    /// The phase id.
+    pub(crate) id: &'a str,
+    /// Overwrite hand edits and reopen a completed phase.
+    pub(crate) force: bool,
+    /// Apply, diff or check.
+    pub(crate) mode: Mode,
+}
 
 /// Runs one phase on `repo`.
-pub fn run(
+pub(crate) fn run(
     registry: &Registry,
     assets: &Assets,
     repo: &DiskRepo,
-    id: &str,
-    force: bool,
-    mode: Mode,
+    request: &Request<'_>,
     out: &Out,
-) -> Result<Exit, Diagnostic> {
-    let spec = registry.get(id)?;
-    let (domain_name, domain_text) = &assets.domain;
-    let domain = domain::parse(domain_text).map_err(|e| {
-        let mut d = yaml_error(&e, domain_text, domain_name);
-        d.code = "domain".into();
-        let help = if d.line.is_some() {
-            "fix the domain model at this line; every entity lists its fields by name"
-        } else {
-            "fix the domain model; every entity lists its fields by name"
-        };
-        d.help(help)
-    })?;
-    let renderer = Renderer::load(&assets.templates, &spec.id)?;
+) -> Result<Exit> {
+    let phase = registry.get(request.id)?;
+    let spec = &phase.spec;
+    let domain = load_domain(assets)?;
+    let renderer = Renderer::load(&assets.templates, &spec.templates)?;
     // A scaffold may lay a folder that does not exist yet: `apply` creates it, and removes it
-    // again if the run fails.
+    // again if the run fails. (The command line checked that the path is not a file.)
     let creating = spec.scaffold && !repo.root.exists();
     if !creating && !repo.root.is_dir() {
-        let what = if repo.root.exists() {
-            "is not a folder"
-        } else {
-            "does not exist"
-        };
-        return Err(
-            Diagnostic::error("usage", format!("{} {what}", repo.root.display()))
-                .help("pass the repository with --repo DIR"),
-        );
+        return Err(Error::NotAFolder {
+            path: repo.root.clone(),
+            exists: false,
+        });
     }
     // Plan and write under one lock, so two runs on one repository cannot interleave.
-    let _lock = if mode == Mode::Apply && !creating {
+    let _lock = if request.mode == Mode::Apply && !creating {
         Some(apply::lock(&repo.root)?)
     } else {
         None
     };
-    // --check lists hand edits among the changes (reason `edited by hand`) instead of refusing
-    // them: it answers "would `phase` change this?", and the answer is yes, once forced.
-    let plan = plan::plan(
+    let plan = plan::plan(&Inputs {
         registry,
-        spec,
-        &renderer,
-        &domain,
+        phase,
+        renderer: &renderer,
+        domain: &domain,
         repo,
-        PlanOptions {
-            force: force || mode == Mode::Check,
-        },
-    )?;
-    let letter = spec.letter();
+    })?;
     if out.is_verbose() {
-        for (path, anchor, decision) in decisions(spec, &plan) {
+        for (path, anchor, decision) in decisions(phase, &plan) {
             out.detail(format!("{path:<40} {anchor:<16} {decision}"));
         }
     }
-    if !plan.refusals.is_empty() {
-        for d in &plan.refusals {
-            out.diag(d);
+    // --check lists guarded fills among the changes (`edited by hand`, `frozen`) instead of
+    // refusing them: it answers "would `phase` change this?".
+    let refusals = plan.refusals(request.force || request.mode == Mode::Check);
+    if !refusals.is_empty() {
+        for r in &refusals {
+            out.diag(&output::refusal(r));
         }
-        let n = plan.refusals.len();
+        let n = refusals.len();
         out.say(format!(
-            "hivegen: Phase {letter} refused ({n} problem{}); nothing was written",
-            if n == 1 { "" } else { "s" }
+            "hivegen: Phase {} refused ({n} problem{}); nothing was written",
+            spec.letter(),
+            plural(n)
         ));
         return Ok(Exit::Failure);
     }
-    match mode {
-        Mode::Diff => {
-            out.data(diff::unified(&plan.changes));
-            let n = plan.changes.len();
-            out.say(if n == 0 {
-                format!("hivegen: Phase {letter} is up to date; the diff is empty")
-            } else {
-                format!(
-                    "hivegen: Phase {letter} would write {n} file{}; nothing was written",
-                    if n == 1 { "" } else { "s" }
-                )
-            });
-            Ok(Exit::Success)
-        }
-        Mode::Check => Ok(check_report(spec, &plan, force, out)),
-        Mode::Apply => {
-            if plan.is_noop() {
-                out.say(format!(
-                    "hivegen: nothing to do: Phase {letter} is already complete in {}",
-                    repo.root.display()
-                ));
-                out.result(&spec.done);
-                return Ok(Exit::Success);
-            }
-            apply::apply(&repo.root, &plan.changes)?;
-            for change in &plan.changes {
-                let what: Vec<String> = change
-                    .fills
-                    .iter()
-                    .map(|f| match f.reason {
-                        Reason::Create | Reason::Marker => String::new(),
-                        r => format!("{} ({})", f.anchor, r.describe()),
-                    })
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                let line = format!(
-                    "  {} {}{}",
-                    if change.old.is_none() {
-                        "created"
-                    } else {
-                        "filled "
-                    },
-                    change.path,
-                    if what.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  {}", what.join(", "))
-                    }
-                );
-                // A scaffold lists its many files only with -v; fills are always shown.
-                if spec.scaffold {
-                    out.detail(line);
-                } else {
-                    out.say(line);
-                }
-            }
-            for (file, anchor) in &plan.overwritten {
-                out.say(format!(
-                    "hivegen: --force overwrote the hand-edited fill `{anchor}` of {file}"
-                ));
-            }
-            let n = plan.changes.len();
-            out.say(format!(
-                "hivegen: Phase {letter} wrote {n} file{} in {}",
-                if n == 1 { "" } else { "s" },
-                repo.root.display()
-            ));
-            out.result(&spec.done);
-            Ok(Exit::Success)
-        }
+    match request.mode {
+        Mode::Diff => Ok(diff_report(phase, &plan, out)),
+        Mode::Check => Ok(check_report(phase, &plan, out)),
+        Mode::Apply => apply_plan(phase, &plan, repo, out),
     }
 }
 
-/// `--check`: the files and anchors that would change, and why, on stdout; a summary on stderr.
-/// Exit 1 if anything would change.
-fn check_report(spec: &PhaseSpec, plan: &Plan, force: bool, out: &Out) -> Exit {
+fn load_domain(assets: &Assets) -> Result<domain::Domain> {
+    let (name, text) = &assets.domain;
+    domain::parse(text).map_err(|e| {
+        let help = "fix the domain model at this line; every entity lists its fields by name";
+        error::yaml("domain", &e, text, name, help)
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `--diff`: the plan as a unified diff on stdout.
+fn diff_report(phase: &Phase, plan: &Plan, out: &Out) -> Exit {
+    out.data(diff::unified(&plan.changes));
+    let n = plan.changes.len();
+    let letter = phase.spec.letter();
+    out.say(if n == 0 {
+        format!("hivegen: Phase {letter} is up to date; the diff is empty")
+    } else {
+        format!(
+            "hivegen: Phase {letter} would write {n} file{}; nothing was written",
+            plural(n)
+        )
+    });
+    Exit::Success
+}
+
+/// Writes the plan and says what was written.
+fn apply_plan(phase: &Phase, plan: &Plan, repo: &DiskRepo, out: &Out) -> Result<Exit> {
+    let spec = &phase.spec;
+    if plan.is_noop() {
+        out.say(format!(
+            "hivegen: nothing to do: Phase {} is already complete in {}",
+            spec.letter(),
+            repo.root.display()
+        ));
+        out.result(&spec.done);
+        return Ok(Exit::Success);
+    }
+    apply::apply(&repo.root, &plan.changes)?;
+    for change in &plan.changes {
+        let what: Vec<String> = change
+            .fills
+            .iter()
+            .filter(|f| !f.anchor.is_empty())
+            .map(|f| format!("{} ({})", f.anchor, f.reason.describe()))
+            .collect();
+        let verb = if change.old.is_none() {
+            "created"
+        } else {
+            "filled "
+        };
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", what.join(", "))
+        };
+        let line = format!("  {verb} {}{what}", change.path);
+        // A scaffold lists its many files only with -v; fills are always shown.
+        if spec.scaffold {
+            out.detail(line);
+        } else {
+            out.say(line);
+        }
+    }
+    for g in &plan.guarded {
+        out.say(match g.why {
+            Protection::Foreign(_) => format!(
+                "hivegen: --force overwrote the hand-edited fill `{}` of {}",
+                g.anchor, g.file
+            ),
+            Protection::Complete => format!(
+                "hivegen: --force reopened Phase {} and rewrote its frozen fill `{}` of {}",
+                spec.letter(),
+                g.anchor,
+                g.file
+            ),
+        });
+    }
+    let n = plan.changes.len();
+    out.say(format!(
+        "hivegen: Phase {} wrote {n} file{} in {}",
+        spec.letter(),
+        plural(n),
+        repo.root.display()
+    ));
+    out.result(&spec.done);
+    Ok(Exit::Success)
+}
+
+/// `--check`: the files and anchors that would change, and why, on stdout; one summary on
+/// stderr with one next step. Exit 1 if anything would change.
+fn check_report(phase: &Phase, plan: &Plan, out: &Out) -> Exit {
+    let spec = &phase.spec;
     let letter = spec.letter();
     if plan.is_noop() {
         out.say(format!("hivegen: Phase {letter} is up to date"));
         return Exit::Success;
     }
+    let guarded = |file: &str, anchor: &str| {
+        plan.guarded
+            .iter()
+            .find(|g| g.file == file && g.anchor == anchor)
+    };
     let mut rows: Vec<[String; 3]> = Vec::new();
     for change in &plan.changes {
         for f in &change.fills {
             let anchor = if f.anchor.is_empty() { "-" } else { &f.anchor };
-            rows.push([
-                change.path.clone(),
-                anchor.to_string(),
-                f.reason.describe().to_string(),
-            ]);
+            let reason = match guarded(&change.path, &f.anchor).map(|g| &g.why) {
+                Some(Protection::Complete) => "frozen (the templates changed since)",
+                _ => f.reason.describe(),
+            };
+            rows.push([change.path.clone(), anchor.to_string(), reason.to_string()]);
         }
     }
     let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
@@ -183,26 +210,37 @@ fn check_report(spec: &PhaseSpec, plan: &Plan, force: bool, out: &Out) -> Exit {
         out.result(format!("{path:<w0$}  {anchor:<w1$}  {reason}"));
     }
     let n = plan.changes.len();
-    out.say(format!(
-        "hivegen: Phase {letter} would change {n} file{}; run `hivegen phase {}` to write {}",
-        if n == 1 { "" } else { "s" },
-        spec.id,
-        if n == 1 { "it" } else { "them" }
-    ));
-    if !plan.overwritten.is_empty() && !force {
-        let k = plan.overwritten.len();
-        out.say(format!(
-            "hivegen: {k} fill{} edited by hand: `hivegen phase {}` refuses to overwrite {}; move the edit out of the anchor, or add --force",
-            if k == 1 { " was" } else { "s were" },
+    let head = format!("hivegen: Phase {letter} would change {n} file{}", plural(n));
+    let hand = plan
+        .guarded
+        .iter()
+        .filter(|g| matches!(g.why, Protection::Foreign(_)))
+        .count();
+    let frozen = plan.guarded.len() - hand;
+    out.say(if plan.guarded.is_empty() {
+        format!(
+            "{head}; run `hivegen phase {}` to write {}",
             spec.id,
-            if k == 1 { "it" } else { "them" }
-        ));
-    }
+            if n == 1 { "it" } else { "them" }
+        )
+    } else if frozen == 0 {
+        format!(
+            "{head}; {hand} fill{} edited by hand, so `hivegen phase {id}` refuses: move the edit out of the anchor, or run `hivegen phase {id} --force` to overwrite it",
+            if hand == 1 { " was" } else { "s were" },
+            id = spec.id
+        )
+    } else {
+        format!(
+            "{head}; Phase {letter} is complete and its fills are frozen, so `hivegen phase {id}` refuses to rewrite them: keep them, or run `hivegen phase {id} --force` to reopen the phase",
+            id = spec.id
+        )
+    });
     Exit::Failure
 }
 
 /// Every file and anchor the phase considered, with what it decided: for `-v`.
-fn decisions(spec: &PhaseSpec, plan: &Plan) -> Vec<(String, String, String)> {
+fn decisions(phase: &Phase, plan: &Plan) -> Vec<(String, String, String)> {
+    let spec = &phase.spec;
     let reason_of = |path: &str, anchor: &str| {
         plan.changes
             .iter()
@@ -212,8 +250,19 @@ fn decisions(spec: &PhaseSpec, plan: &Plan) -> Vec<(String, String, String)> {
             .map(|f| f.reason)
     };
     let refused = |path: &str, anchor: &str| {
-        plan.refusals.iter().any(|d| {
-            d.file.as_deref() == Some(path) && (anchor.is_empty() || d.message.contains(anchor))
+        plan.refusals.iter().any(|r| match r {
+            Refusal::MissingFile {
+                file, anchor: a, ..
+            }
+            | Refusal::MissingAnchor {
+                file, anchor: a, ..
+            }
+            | Refusal::Frozen {
+                file, anchor: a, ..
+            } => file == path && a == anchor,
+            Refusal::Exists { path: p } => p == path,
+            Refusal::Rule(f) => f.file == path,
+            _ => false,
         })
     };
     let decide = |path: &str, anchor: &str, verb: &str| match reason_of(path, anchor) {

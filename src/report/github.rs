@@ -18,21 +18,16 @@ fn escape_property(s: &str) -> String {
 /// One workflow command per finding.
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
-    for d in &report.findings {
-        let mut props = Vec::new();
-        if let Some(file) = &d.file {
-            props.push(format!("file={}", escape_property(file)));
+    for f in &report.findings {
+        let mut props = vec![format!("file={}", escape_property(&f.file))];
+        if let Some(p) = &f.place {
+            props.push(format!("line={}", p.line));
+            props.push(format!("col={}", p.col));
+            props.push(format!("endColumn={}", p.col + p.width));
         }
-        if let Some(line) = d.line {
-            props.push(format!("line={line}"));
-        }
-        if let Some(col) = d.col {
-            props.push(format!("col={col}"));
-            props.push(format!("endColumn={}", col + d.width));
-        }
-        props.push(format!("title={}", escape_property(&d.code)));
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
+        props.push(format!("title={}", escape_property(&f.rule)));
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }

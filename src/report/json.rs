@@ -9,17 +9,19 @@ pub(super) fn render(report: &Report) -> String {
     let findings: Vec<serde_json::Value> = report
         .findings
         .iter()
-        .map(|d| {
+        .map(|f| {
+            let place = f.place.as_ref();
             json!({
-                "rule": d.code,
-                "severity": d.severity,
-                "message": d.message,
-                "file": d.file,
-                "line": d.line,
-                "col": d.col,
-                "width": d.width,
-                "source_line": d.source_line,
-                "help": d.help,
+                "rule": f.rule,
+                "phase": f.phase,
+                "level": "error",
+                "message": f.message,
+                "file": f.file,
+                "line": place.map(|p| p.line),
+                "col": place.map(|p| p.col),
+                "width": place.map_or(1, |p| p.width),
+                "source_line": place.and_then(|p| p.snippet.as_deref()),
+                "help": f.help,
             })
         })
         .collect();

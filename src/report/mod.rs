@@ -10,7 +10,7 @@ use crate::config::VerifyFormat;
 use crate::verify::Report;
 
 /// The report as text in `format`, ready for stdout.
-pub fn render(report: &Report, format: VerifyFormat) -> String {
+pub(crate) fn render(report: &Report, format: VerifyFormat) -> String {
     match format {
         VerifyFormat::Human => human::render(report),
         VerifyFormat::Json => json::render(report),
@@ -20,7 +20,7 @@ pub fn render(report: &Report, format: VerifyFormat) -> String {
 }
 
 /// One line for stderr: clean, or how many violations of how many rules in how many files.
-pub fn summary(report: &Report) -> String {
+pub(crate) fn summary(report: &Report) -> String {
     let scope = match (&report.base, report.changed_files) {
         (Some(base), Some(n)) => format!(
             "the tree and the change since {base} ({n} file{}{})",
@@ -42,14 +42,10 @@ pub fn summary(report: &Report) -> String {
         return format!("hivegen: verify: clean ({complete}; checked {scope})");
     }
     let n = report.findings.len();
-    let mut rules: Vec<&str> = report.findings.iter().map(|d| d.code.as_str()).collect();
+    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     rules.sort_unstable();
     rules.dedup();
-    let mut files: Vec<&str> = report
-        .findings
-        .iter()
-        .filter_map(|d| d.file.as_deref())
-        .collect();
+    let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
     files.sort_unstable();
     files.dedup();
     format!(

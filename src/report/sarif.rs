@@ -32,34 +32,32 @@ pub(super) fn render(report: &Report) -> String {
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|d| {
+        .map(|f| {
             let mut result = json!({
-                "ruleId": d.code,
+                "ruleId": f.rule,
                 "level": "error",
-                "message": { "text": match &d.help {
-                    Some(h) => format!("{}\nhelp: {h}", d.message),
-                    None => d.message.clone(),
+                "message": { "text": match &f.help {
+                    Some(h) => format!("{}\nhelp: {h}", f.message),
+                    None => f.message.clone(),
                 } },
             });
-            if let Some(i) = report.rules.iter().position(|(_, r)| r.id == d.code) {
+            if let Some(i) = report.rules.iter().position(|(_, r)| r.id == f.rule) {
                 result["ruleIndex"] = json!(i);
             }
-            if let Some(file) = &d.file {
-                let mut physical =
-                    json!({ "artifactLocation": { "uri": file, "uriBaseId": "%SRCROOT%" } });
-                if let (Some(line), Some(col)) = (d.line, d.col) {
-                    let mut region = json!({
-                        "startLine": line,
-                        "startColumn": col,
-                        "endColumn": col + d.width,
-                    });
-                    if let Some(src) = &d.source_line {
-                        region["snippet"] = json!({ "text": src });
-                    }
-                    physical["region"] = region;
+            let mut physical =
+                json!({ "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" } });
+            if let Some(p) = &f.place {
+                let mut region = json!({
+                    "startLine": p.line,
+                    "startColumn": p.col,
+                    "endColumn": p.col + p.width,
+                });
+                if let Some(src) = &p.snippet {
+                    region["snippet"] = json!({ "text": src });
                 }
-                result["locations"] = json!([{ "physicalLocation": physical }]);
+                physical["region"] = region;
             }
+            result["locations"] = json!([{ "physicalLocation": physical }]);
             result
         })
         .collect();

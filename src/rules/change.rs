@@ -1,6 +1,6 @@
-//! Judging a change: a list of file changes (from hivegen's own plan, or from `git diff` against
-//! a base revision) against a phase's structure and code rules. Only the changed files are
-//! read and parsed, so the cost follows the size of the change.
+//! Judging a change: a list of file changes (from hivegen's own plan, from `git` against a base
+//! revision, or from an assistant's proposed edit) against a phase's structure and code rules.
+//! Plain data in, findings out: nothing here reads the disk.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -8,11 +8,12 @@ use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::anchor_content::{allowed_atoms, foreign_statements};
 use super::compile::{CompiledRule, RuleSet};
-use super::finding::{at_line, at_span, line_col, violation};
+use super::finding::{finish, Finding};
 use super::outside::outside_changes;
 use super::python::PySource;
-use super::StructureCheck;
-use crate::diag::Diagnostic;
+use crate::error::Place;
+use crate::spec::StructureCheck;
+use crate::text;
 
 /// How a file changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,27 +46,22 @@ pub struct FileChange {
 
 /// Every violation of `set`'s rules by `changes`, sorted by file and line.
 /// Files are judged in parallel (parsing dominates): each core takes the next file.
-pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Diagnostic> {
+pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Finding> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(changes.len());
     if threads < 2 {
-        let mut out = Vec::new();
-        for change in changes {
-            judge_one(set, change, &mut out);
-        }
-        return finish(out);
+        return finish(changes.iter().flat_map(|c| judge_one(set, c)).collect());
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut out = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(change) = changes.get(i) else {
-                return out;
-            };
-            judge_one(set, change, &mut out);
+        while let Some(change) =
+            changes.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        {
+            out.extend(judge_one(set, change));
         }
+        out
     };
     let out = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
@@ -77,98 +73,147 @@ pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Diagnostic> {
     finish(out)
 }
 
-/// Sorts diagnostics by place and drops repeats of one rule on one line.
-pub fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    out.sort_by(|a, b| (&a.file, a.line, a.col, &a.code).cmp(&(&b.file, b.line, b.col, &b.code)));
-    let mut seen = BTreeSet::new();
-    out.retain(|d| seen.insert((d.file.clone(), d.line, d.code.clone())));
-    out
-}
-
-fn text(bytes: &Option<Vec<u8>>) -> Option<&str> {
+fn utf8(bytes: &Option<Vec<u8>>) -> Option<&str> {
     bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok())
 }
 
-fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
+fn judge_one(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
+    let mut out = structure(set, change);
+    if change.new.is_none() {
+        return out;
+    }
+    if change.old.is_some() {
+        out.extend(outside(set, change));
+    }
+    let Some(new) = utf8(&change.new) else {
+        return out;
+    };
     let path = change.path.as_str();
-    let rules_for = |check: StructureCheck, p: &str| -> Vec<&CompiledRule> {
-        set.with_check(check).filter(|r| r.applies_to(p)).collect()
+    for r in set.checking(StructureCheck::AnchorContent, path) {
+        let anchor = r.rule.anchor.as_deref().unwrap_or_default();
+        let allowed = allowed_atoms(&r.rule.allow);
+        for line in foreign_statements(new, anchor, &allowed) {
+            let what = format!("anchor `{anchor}` holds more than its allowed statements");
+            out.push(Finding::new(set, r, path, Some(&what)).at(Place::of_line(new, line)));
+        }
+    }
+    out.extend(code(set, path, utf8(&change.old), new));
+    out
+}
+
+/// Created, deleted, renamed and touched files.
+fn structure(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
+    let path = change.path.as_str();
+    let mut out = Vec::new();
+    let mut report = |check: StructureCheck, at: &str, what: String| {
+        for r in set.checking(check, at) {
+            out.push(Finding::new(set, r, path, Some(&what)));
+        }
     };
     match &change.status {
         ChangeStatus::Added if !set.may_create.contains(path) => {
-            for r in rules_for(StructureCheck::Created, path) {
-                out.push(violation(
-                    set,
-                    r,
-                    path,
-                    Some(&format!("`{path}` is a new file")),
-                ));
-            }
+            report(
+                StructureCheck::Created,
+                path,
+                format!("`{path}` is a new file"),
+            );
         }
         ChangeStatus::Deleted => {
-            for r in rules_for(StructureCheck::Deleted, path) {
-                out.push(violation(
-                    set,
-                    r,
-                    path,
-                    Some(&format!("`{path}` was deleted")),
-                ));
-            }
+            report(
+                StructureCheck::Deleted,
+                path,
+                format!("`{path}` was deleted"),
+            );
         }
         ChangeStatus::Renamed { from } => {
-            for r in rules_for(StructureCheck::Renamed, path)
-                .into_iter()
-                .chain(rules_for(StructureCheck::Renamed, from))
-            {
-                out.push(violation(
-                    set,
-                    r,
-                    path,
-                    Some(&format!("`{from}` was renamed to `{path}`")),
-                ));
-            }
+            let what = format!("`{from}` was renamed to `{path}`");
+            report(StructureCheck::Renamed, path, what.clone());
+            report(StructureCheck::Renamed, from, what);
         }
         _ => {}
     }
-    let mut touched: Vec<&CompiledRule> = rules_for(StructureCheck::Touched, path);
+    let mut touched: Vec<&CompiledRule> = set.checking(StructureCheck::Touched, path).collect();
     if let ChangeStatus::Renamed { from } = &change.status {
-        for r in rules_for(StructureCheck::Touched, from) {
+        for r in set.checking(StructureCheck::Touched, from) {
             if !touched.iter().any(|t| t.rule.id == r.rule.id) {
                 touched.push(r);
             }
         }
     }
     for r in touched {
-        out.push(violation(
-            set,
-            r,
-            path,
-            Some(&format!("`{path}` is a protected path")),
-        ));
+        let what = format!("`{path}` is a protected path");
+        out.push(Finding::new(set, r, path, Some(&what)));
     }
-    if change.new.is_none() {
-        return;
+    out
+}
+
+/// Edits of an existing file outside its anchor bodies.
+fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
+    let path = change.path.as_str();
+    // The phase's own marker has no anchors: the phase writes all of it.
+    if set.may_create.contains(path) {
+        return Vec::new();
     }
-    let new = text(&change.new);
-    if change.old.is_some() {
-        judge_outside(set, change, new, out);
+    let rules: Vec<&CompiledRule> = set.checking(StructureCheck::OutsideAnchor, path).collect();
+    if rules.is_empty() {
+        return Vec::new();
     }
-    let Some(new) = new else {
-        return;
+    let (Some(old), Some(new)) = (utf8(&change.old), utf8(&change.new)) else {
+        if change.old == change.new {
+            return Vec::new();
+        }
+        let what = "a file that is not UTF-8 text changed";
+        return rules
+            .iter()
+            .map(|r| Finding::new(set, r, path, Some(what)))
+            .collect();
     };
-    for r in rules_for(StructureCheck::AnchorContent, path) {
-        let anchor = r.rule.anchor.as_deref().unwrap_or_default();
-        let allowed = allowed_atoms(&r.rule.allow);
-        for line in foreign_statements(new, anchor, &allowed) {
-            let what = format!("anchor `{anchor}` holds more than its allowed statements");
-            out.push(at_line(violation(set, r, path, Some(&what)), new, line));
+    match outside_changes(old, new, &set.phase) {
+        Ok(lines) => lines
+            .into_iter()
+            .flat_map(|line| {
+                rules.iter().map(move |r| {
+                    Finding::new(set, r, path, Some("edit outside the anchors"))
+                        .at(Place::of_line(new, line))
+                })
+            })
+            .collect(),
+        Err(e) => {
+            let mut well_formed: Vec<&CompiledRule> = set
+                .checking(StructureCheck::AnchorsWellFormed, path)
+                .collect();
+            if well_formed.is_empty() {
+                well_formed = rules;
+            }
+            let (_, text) = crate::anchor::split_bom(new);
+            well_formed
+                .into_iter()
+                .map(|r| malformed(set, r, path, text, &e))
+                .collect()
         }
     }
-    let code_rules: Vec<&CompiledRule> = set.code_rules().filter(|r| r.applies_to(path)).collect();
+}
+
+/// A malformed-anchor finding at the offending marker.
+pub(crate) fn malformed(
+    set: &RuleSet,
+    r: &CompiledRule,
+    path: &str,
+    text: &str,
+    e: &crate::anchor::AnchorError,
+) -> Finding {
+    let what = format!("malformed anchor: {}", e.kind);
+    Finding::new(set, r, path, Some(&what))
+        .at(Place::in_text(text, e.line, e.col))
+        .help(e.kind.help())
+}
+
+/// Code rules on the changed lines of a Python file.
+fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding> {
+    let code_rules = set.code_rules_for(path);
     if code_rules.is_empty() || !is_python(path) {
-        return;
+        return Vec::new();
     }
-    let old = text(&change.old);
     let changed = changed_lines(old, new);
     let src = PySource::parse(new);
     let facts = src.facts();
@@ -188,10 +233,11 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let mut out = Vec::new();
     for (i, r) in code_rules.iter().enumerate() {
         let code = r.code.as_ref().expect("code rules have a matcher");
         for hit in code.hits(&src, &facts) {
-            let (line, _) = line_col(new, hit.span.start);
+            let (line, _) = text::line_col(new, hit.span.start);
             let on_changed_line = changed.as_ref().is_none_or(|c| c.contains(&line));
             let seen = before
                 .get_mut(&hit_key(i, &hit.what, new, hit.span.start))
@@ -199,80 +245,20 @@ fn judge_one(set: &RuleSet, change: &FileChange, out: &mut Vec<Diagnostic>) {
                 .map(|n| *n -= 1)
                 .is_some();
             if on_changed_line || !seen {
-                out.push(at_span(
-                    violation(set, r, path, Some(&hit.what)),
-                    new,
-                    &hit.span,
-                ));
-            }
-        }
-    }
-}
-
-/// A hit's identity across the old and new text: the rule, what matched, and its line's text.
-fn hit_key(rule: usize, what: &str, text: &str, at: usize) -> (usize, String, String) {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    (rule, what.to_string(), text[start..end].trim().to_string())
-}
-
-fn judge_outside(set: &RuleSet, change: &FileChange, new: Option<&str>, out: &mut Vec<Diagnostic>) {
-    let path = change.path.as_str();
-    // The phase's own marker has no anchors: the phase writes all of it.
-    if set.may_create.contains(path) {
-        return;
-    }
-    let rules: Vec<&CompiledRule> = set
-        .with_check(StructureCheck::OutsideAnchor)
-        .filter(|r| r.applies_to(path))
-        .collect();
-    if rules.is_empty() {
-        return;
-    }
-    let (Some(old), Some(new)) = (text(&change.old), new) else {
-        if change.old != change.new {
-            for r in &rules {
-                out.push(violation(
-                    set,
-                    r,
-                    path,
-                    Some("a file that is not UTF-8 text changed"),
-                ));
-            }
-        }
-        return;
-    };
-    match outside_changes(old, new, &set.phase) {
-        Ok(lines) => {
-            for line in lines {
-                for r in &rules {
-                    out.push(at_line(
-                        violation(set, r, path, Some("edit outside the anchors")),
-                        new,
-                        line,
-                    ));
-                }
-            }
-        }
-        Err(e) => {
-            let mut well_formed: Vec<&CompiledRule> = set
-                .with_check(StructureCheck::AnchorsWellFormed)
-                .filter(|r| r.applies_to(path))
-                .collect();
-            if well_formed.is_empty() {
-                well_formed = rules;
-            }
-            for r in well_formed {
-                let what = format!("malformed anchor: {}", e.kind);
-                let (_, text) = crate::anchor::split_bom(new);
                 out.push(
-                    violation(set, r, path, Some(&what))
-                        .at(e.line, e.col, Some(text))
-                        .help(e.kind.help()),
+                    Finding::new(set, r, path, Some(&hit.what)).at(Place::of_span(new, &hit.span)),
                 );
             }
         }
     }
+    out
+}
+
+/// A hit's identity across the old and new text: the rule, what matched, and its line's text.
+fn hit_key(rule: usize, what: &str, text: &str, at: usize) -> (usize, String, String) {
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text::line_end(text, at);
+    (rule, what.to_string(), text[start..end].trim().to_string())
 }
 
 /// True for a Python source path.
@@ -283,8 +269,8 @@ pub(crate) fn is_python(path: &str) -> bool {
 /// The 1-based lines of `new` that are not in `old` (`None`: every line, the file is new).
 fn changed_lines(old: Option<&str>, new: &str) -> Option<BTreeSet<usize>> {
     let old = old?;
-    let a: Vec<&str> = old.split_inclusive('\n').collect();
-    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let a: Vec<&str> = text::split_inclusive(old).collect();
+    let b: Vec<&str> = text::split_inclusive(new).collect();
     let mut lines = BTreeSet::new();
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         match op {

@@ -1,68 +1,15 @@
-//! Code rules: what to look for in Python code, and the matcher that finds it among a file's
+//! Code rules: the matcher that finds what a code rule names among a file's
 //! [facts](super::python::Fact) and, for `queries`, in its syntax tree.
 
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
 use super::pattern::{split, DottedPattern};
 use super::python::{self, Fact, FactKind, PySource};
-
-/// What a code rule matches. Dotted patterns (`calls`, `imports`, `decorators`, `attributes`)
-/// use `*` for one segment and `**` for any number: `**.relationship` is any callee whose last
-/// segment is `relationship`. Imports also match the modules beneath (`jwt` matches
-/// `from jwt.algorithms import RSAAlgorithm`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct CodeMatch {
-    /// Callees: `**.relationship`, `subprocess.**`, `open`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub calls: Vec<String>,
-    /// Imported modules or names: `jwt`, `fastapi.BackgroundTasks`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub imports: Vec<String>,
-    /// Decorators: `**.middleware`, `**.exception_handler`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub decorators: Vec<String>,
-    /// Attribute accesses: `**.join`, `**.session.query`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attributes: Vec<String>,
-    /// Identifiers, exactly: `WebSocket`, `AsyncSession`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<String>,
-    /// Keyword arguments, exactly: `backref`, `back_populates`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keywords: Vec<String>,
-    /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub syntax: Vec<String>,
-    /// tree-sitter queries over the Python syntax tree (each costs about a millisecond to
-    /// compile: prefer `syntax` and the lists above); the first capture (or the whole
-    /// match) is reported: `(await) @hit`, `(while_statement condition: (true)) @hit`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub queries: Vec<String>,
-    /// Dotted names never reported, though a pattern above matches them: `os.path.join`,
-    /// `<str>.join` (a string's join is not a database join).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub except: Vec<String>,
-}
-
-impl CodeMatch {
-    /// True when the matcher lists nothing to find.
-    pub fn is_empty(&self) -> bool {
-        self.calls.is_empty()
-            && self.imports.is_empty()
-            && self.decorators.is_empty()
-            && self.attributes.is_empty()
-            && self.names.is_empty()
-            && self.keywords.is_empty()
-            && self.syntax.is_empty()
-            && self.queries.is_empty()
-    }
-}
+use crate::spec::CodeMatch;
 
 /// A tree-sitter query with its source text.
 #[derive(Clone)]
@@ -95,9 +42,9 @@ pub(crate) struct CompiledCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hit {
     /// The bytes of the offending node.
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
     /// What matched, for the message: ``call `relationship` ``.
-    pub what: String,
+    pub(crate) what: String,
 }
 
 fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {

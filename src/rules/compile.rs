@@ -1,29 +1,20 @@
 //! Compiling a phase's rules: globs into matchers, patterns and tree-sitter queries checked,
 //! and each rule's shape validated (a structure rule names a `check`, a code rule a `match`).
+//! An error names the rule and points at it in the spec.
 
 use std::collections::BTreeSet;
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::code::CompiledCode;
-use super::{Rule, RuleKind, StructureCheck};
-use crate::spec::PhaseSpec;
-
-/// Why a rule does not compile.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("rule `{rule}`: {message}")]
-pub struct RuleError {
-    /// The rule's id.
-    pub rule: String,
-    /// What is wrong with it.
-    pub message: String,
-}
+use crate::error::{Error, Result};
+use crate::spec::{PhaseSpec, Rule, RuleKind, StructureCheck};
 
 /// One rule, ready to match.
 #[derive(Debug, Clone)]
-pub struct CompiledRule {
+pub(crate) struct CompiledRule {
     /// The rule as written.
-    pub rule: Rule,
+    pub(crate) rule: Rule,
     scope: Option<GlobSet>,
     exclude: GlobSet,
     /// The code matcher of a code rule.
@@ -32,13 +23,8 @@ pub struct CompiledRule {
 
 impl CompiledRule {
     /// True when `path` is in the rule's scope.
-    pub fn applies_to(&self, path: &str) -> bool {
+    pub(crate) fn applies_to(&self, path: &str) -> bool {
         self.scope.as_ref().is_none_or(|s| s.is_match(path)) && !self.exclude.is_match(path)
-    }
-
-    /// The structure check, if this is a structure rule.
-    pub fn check(&self) -> Option<StructureCheck> {
-        self.rule.check
     }
 }
 
@@ -46,24 +32,28 @@ impl CompiledRule {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     /// The phase id (`d`).
-    pub phase: String,
+    pub(crate) phase: String,
     /// The phase document's file name, cited in messages (`phase_d.md`).
-    pub document: String,
+    pub(crate) document: String,
     /// Paths the phase may create: its marker and its `creates`.
-    pub may_create: BTreeSet<String>,
+    pub(crate) may_create: BTreeSet<String>,
     /// The rules, in spec order.
-    pub rules: Vec<CompiledRule>,
+    pub(crate) rules: Vec<CompiledRule>,
 }
 
 impl RuleSet {
-    /// Compiles the rules of `spec`.
-    pub fn compile(spec: &PhaseSpec) -> Result<Self, RuleError> {
+    /// Compiles the rules of `spec`; an error points at the broken rule in the spec.
+    pub(crate) fn compile(spec: &PhaseSpec) -> Result<Self> {
         let mut seen = BTreeSet::new();
         let mut rules = Vec::with_capacity(spec.rules.len());
-        for rule in &spec.rules {
-            let err = |message: String| RuleError {
-                rule: rule.id.clone(),
-                message,
+        for (i, rule) in spec.rules.iter().enumerate() {
+            let err = |message: String| {
+                Error::spec(
+                    spec.origin.file.clone(),
+                    spec.origin.rules.get(i).cloned(),
+                    format!("rule `{}`: {message}", rule.id),
+                    "see the Guardrails section of the README for how a rule is written",
+                )
             };
             if rule.id.trim().is_empty() {
                 return Err(err("the id is empty".into()));
@@ -103,16 +93,23 @@ impl RuleSet {
         })
     }
 
-    /// The rules that run a structure check.
-    pub fn with_check(&self, check: StructureCheck) -> impl Iterator<Item = &CompiledRule> {
+    /// The rules that run a structure check on `path`.
+    pub(crate) fn checking<'s>(
+        &'s self,
+        check: StructureCheck,
+        path: &'s str,
+    ) -> impl Iterator<Item = &'s CompiledRule> + 's {
         self.rules
             .iter()
-            .filter(move |r| r.rule.check == Some(check))
+            .filter(move |r| r.rule.check == Some(check) && r.applies_to(path))
     }
 
-    /// The code rules.
-    pub fn code_rules(&self) -> impl Iterator<Item = &CompiledRule> {
-        self.rules.iter().filter(|r| r.code.is_some())
+    /// The code rules that apply to `path`.
+    pub(crate) fn code_rules_for(&self, path: &str) -> Vec<&CompiledRule> {
+        self.rules
+            .iter()
+            .filter(|r| r.code.is_some() && r.applies_to(path))
+            .collect()
     }
 }
 
@@ -120,21 +117,18 @@ fn validate_shape(rule: &Rule) -> Result<(), String> {
     match rule.kind {
         RuleKind::Structure => {
             let Some(check) = rule.check else {
-                return Err("a structure rule needs `check:` (created, deleted, renamed, touched, outside-anchor, anchor-content, phase-order, fill-intact, anchors-well-formed)".into());
+                return Err("a structure rule needs `check:` (created, deleted, renamed, touched, outside-anchor, anchor-content, phase-order, fill-intact, anchors-well-formed, fills-complete)".into());
             };
             if rule.matcher.is_some() {
                 return Err("a structure rule has no `match:`; make it `kind: code`".into());
             }
-            if check == StructureCheck::AnchorContent
-                && (rule.anchor.is_none() || rule.allow.is_empty())
-            {
+            let content = check == StructureCheck::AnchorContent;
+            if content && (rule.anchor.is_none() || rule.allow.is_empty()) {
                 return Err(
                     "an `anchor-content` rule needs `anchor:` and a non-empty `allow:`".into(),
                 );
             }
-            if check != StructureCheck::AnchorContent
-                && (rule.anchor.is_some() || !rule.allow.is_empty())
-            {
+            if !content && (rule.anchor.is_some() || !rule.allow.is_empty()) {
                 return Err(
                     "`anchor:` and `allow:` belong to `check: anchor-content` rules only".into(),
                 );
@@ -147,7 +141,7 @@ fn validate_shape(rule: &Rule) -> Result<(), String> {
                 );
             }
             match &rule.matcher {
-                None => return Err("a code rule needs `match:` (calls, imports, decorators, attributes, names, keywords, queries)".into()),
+                None => return Err("a code rule needs `match:` (calls, imports, decorators, attributes, names, keywords, syntax, queries)".into()),
                 Some(m) if m.is_empty() => return Err("`match:` lists nothing to match".into()),
                 Some(_) => {}
             }
@@ -177,7 +171,7 @@ mod tests {
 
     fn spec(rules: &str) -> PhaseSpec {
         let text = format!("id: d\ntitle: T\nmarker:\n  path: docs/M\n  content: \"M\\n\"\ndone: DONE\nrules:\n{rules}");
-        serde_saphyr::from_str::<PhaseSpec>(&text).unwrap()
+        PhaseSpec::parse(&text, "d.yaml").unwrap()
     }
 
     #[test]
@@ -194,10 +188,16 @@ mod tests {
     }
 
     #[test]
-    fn shape_errors_name_the_rule() {
-        let s = spec("  - {id: R, kind: code, section: '3', message: m}\n");
+    fn shape_errors_name_the_rule_and_point_at_it() {
+        let s = spec("  - {id: R, kind: structure, check: touched, section: '3', message: m}\n  - {id: S, kind: code, section: '3', message: m}\n");
         let e = RuleSet::compile(&s).unwrap_err();
-        assert_eq!(e.rule, "R");
-        assert!(e.message.contains("match"), "{e}");
+        let Error::Spec { message, place, .. } = &e else {
+            panic!("a spec error")
+        };
+        assert!(
+            message.contains("rule `S`") && message.contains("match"),
+            "{e}"
+        );
+        assert_eq!(place.as_ref().map(|p| p.line), Some(9));
     }
 }

@@ -1,69 +1,86 @@
-//! Turning a rule violation into a [`Diagnostic`]: the rule id as its code, the message citing
-//! the section of the phase document, the place as file:line:col with a caret under the node.
+//! A violation found by a rule, as data: the rule and phase, the file and the place in it, what
+//! matched, and the rule's message citing the phase document. `output` and `report` render it;
+//! nothing here formats for a terminal.
 
-use std::ops::Range;
+use std::collections::BTreeSet;
 
 use super::compile::{CompiledRule, RuleSet};
-use crate::diag::Diagnostic;
+use crate::error::Place;
 
-/// A violation of `rule` in `file`; `what` (``call `relationship` ``) leads the message.
-pub(crate) fn violation(
-    set: &RuleSet,
-    rule: &CompiledRule,
-    file: &str,
-    what: Option<&str>,
-) -> Diagnostic {
-    let r = &rule.rule;
-    let cite = format!("({} §{})", set.document, r.section);
-    let message = match what {
-        Some(w) => format!("{w}: {} {cite}", r.message),
-        None => format!("{} {cite}", r.message),
+/// One violation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's id: `D-ORM-RELATIONSHIP`.
+    pub(crate) rule: String,
+    /// The phase whose rule it is.
+    pub(crate) phase: String,
+    /// The file, relative to the repository, with `/`.
+    pub(crate) file: String,
+    /// Where in the file, when the finding has a place.
+    pub(crate) place: Option<Place>,
+    /// What matched: ``call `sqlalchemy.orm.relationship` ``, `` `x.py` is a new file ``.
+    pub(crate) what: Option<String>,
+    /// The whole headline: what matched, the rule's message and the section it cites.
+    pub(crate) message: String,
+    /// What to do instead.
+    pub(crate) help: Option<String>,
+}
+
+impl Finding {
+    /// A violation of `rule` in `file`; `what` leads the message.
+    pub(crate) fn new(set: &RuleSet, rule: &CompiledRule, file: &str, what: Option<&str>) -> Self {
+        let r = &rule.rule;
+        let cite = format!("({} §{})", set.document, r.section);
+        let message = match what {
+            Some(w) => format!("{w}: {} {cite}", r.message),
+            None => format!("{} {cite}", r.message),
+        };
+        Self {
+            rule: r.id.clone(),
+            phase: set.phase.clone(),
+            file: file.to_string(),
+            place: None,
+            what: what.map(str::to_string),
+            message,
+            help: r.help.clone(),
+        }
+    }
+
+    /// The id of the rule it breaks.
+    pub fn rule_id(&self) -> &str {
+        &self.rule
+    }
+
+    /// The same finding at `place`.
+    pub(crate) fn at(mut self, place: Place) -> Self {
+        self.place = Some(place);
+        self
+    }
+
+    /// The same finding with other advice.
+    pub(crate) fn help(mut self, help: String) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    /// The 1-based line, when known.
+    pub(crate) fn line(&self) -> Option<usize> {
+        self.place.as_ref().map(|p| p.line)
+    }
+}
+
+/// Sorts findings by place and drops repeats of one rule on one line.
+pub(crate) fn finish(mut out: Vec<Finding>) -> Vec<Finding> {
+    let key = |f: &Finding| {
+        (
+            f.file.clone(),
+            f.line(),
+            f.place.as_ref().map(|p| p.col),
+            f.rule.clone(),
+        )
     };
-    let d = Diagnostic::refused(r.id.clone(), message).file(file);
-    match &r.help {
-        Some(h) => d.help(h.clone()),
-        None => d,
-    }
-}
-
-/// Places `d` at the byte range `span` of `text`: line, column (in characters), and a caret as
-/// wide as the span's first line.
-pub(crate) fn at_span(d: Diagnostic, text: &str, span: &Range<usize>) -> Diagnostic {
-    let (line, col) = line_col(text, span.start);
-    let end = text[span.start..]
-        .find('\n')
-        .map_or(text.len(), |i| span.start + i);
-    let width = text[span.start..span.end.min(end).max(span.start)]
-        .chars()
-        .count();
-    d.at(line, col, Some(text)).width(width)
-}
-
-/// 1-based line and character column of byte offset `at`.
-pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// Places `d` at the start of 1-based `line` of `text`, the caret under the line's text.
-pub(crate) fn at_line(d: Diagnostic, text: &str, line: usize) -> Diagnostic {
-    let src = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let indent = src.len() - src.trim_start().len();
-    let col = src[..indent].chars().count() + 1;
-    let width = src.trim().chars().count();
-    d.at(line, col, Some(text)).width(width)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_count_characters() {
-        assert_eq!(line_col("ab\né x", 6), (2, 3));
-        let d = at_span(Diagnostic::refused("R", "m"), "x = 1\n  rel(a)\n", &(8..14));
-        assert_eq!((d.line, d.col, d.width), (Some(2), Some(3), 6));
-    }
+    out.sort_by_key(key);
+    let mut seen = BTreeSet::new();
+    out.retain(|f| seen.insert((f.file.clone(), f.line(), f.rule.clone())));
+    out
 }

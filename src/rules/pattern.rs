@@ -11,7 +11,7 @@ use std::fmt;
 
 /// A compiled dotted-name pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DottedPattern {
+pub(crate) struct DottedPattern {
     text: String,
     segments: Vec<String>,
 }
@@ -19,11 +19,11 @@ pub struct DottedPattern {
 /// Why a pattern does not compile.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("pattern `{0}` has an empty segment (write `a.b`, `**.b` or `*.b`)")]
-pub struct PatternError(pub String);
+pub(crate) struct PatternError(pub(crate) String);
 
 impl DottedPattern {
     /// Compiles `text`.
-    pub fn new(text: &str) -> Result<Self, PatternError> {
+    pub(crate) fn new(text: &str) -> Result<Self, PatternError> {
         let segments: Vec<String> = split(text).into_iter().map(str::to_string).collect();
         if text.is_empty() || segments.iter().any(String::is_empty) {
             return Err(PatternError(text.to_string()));
@@ -35,24 +35,26 @@ impl DottedPattern {
     }
 
     /// True when the pattern matches the whole of `name`.
-    pub fn matches(&self, name: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn matches(&self, name: &str) -> bool {
         self.matches_segments(&split(name))
     }
 
     /// [`matches`](Self::matches) on a name already split with [`split`]: split once, match
     /// many patterns.
-    pub fn matches_segments(&self, name: &[&str]) -> bool {
+    pub(crate) fn matches_segments(&self, name: &[&str]) -> bool {
         glob(&self.segments, name)
     }
 
     /// True when the pattern matches `name` or one of its leading parts: `jwt` matches
     /// `jwt.algorithms.RSA`, `fastapi.BackgroundTasks` matches `fastapi.BackgroundTasks`.
-    pub fn matches_prefix(&self, name: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn matches_prefix(&self, name: &str) -> bool {
         self.matches_prefix_segments(&split(name))
     }
 
     /// [`matches_prefix`](Self::matches_prefix) on a name already split with [`split`].
-    pub fn matches_prefix_segments(&self, name: &[&str]) -> bool {
+    pub(crate) fn matches_prefix_segments(&self, name: &[&str]) -> bool {
         (1..=name.len()).any(|n| glob(&self.segments, &name[..n]))
     }
 }
@@ -66,7 +68,7 @@ impl fmt::Display for DottedPattern {
 /// Splits a dotted name into segments (borrowed: this runs for every fact and pattern). The
 /// leading dots of a relative import (`..models`) become one `.` segment, so `**.models`
 /// matches it.
-pub fn split(name: &str) -> Vec<&str> {
+pub(crate) fn split(name: &str) -> Vec<&str> {
     let rest = name.trim_start_matches('.');
     let mut out = Vec::new();
     if rest.len() != name.len() {

@@ -6,26 +6,23 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::repo::MAX_FILE_BYTES;
 use crate::rules::{ChangeStatus, FileChange};
 
-fn git_error(what: &str, detail: &str) -> Diagnostic {
-    Diagnostic::error("git", format!("{what}: {}", detail.trim()))
-}
-
 /// Runs `git -C root args…` and returns its stdout; a failure is an error (exit 2).
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
         .args(args)
         .output()
         .map_err(|e| {
-            git_error("cannot run git", &e.to_string())
-                .help("install git: `verify --base` reads the base revision with it")
+            Error::git("cannot run git", &e.to_string())
+                .with_help("install git: `verify --base` reads the base revision with it")
         })?;
     if !output.status.success() {
-        return Err(git_error(
+        return Err(Error::git(
             &format!("`git {}` failed", args.join(" ")),
             &String::from_utf8_lossy(&output.stderr),
         ));
@@ -33,43 +30,49 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
     Ok(output.stdout)
 }
 
-/// Checks that `base` names a commit of the repository at `root`. One `git` call when it
-/// does; a second one only to say why when it does not.
-fn check_base(root: &Path, base: &str) -> Result<(), Diagnostic> {
+/// Says why `base` cannot be read: not a repository, or not a commit. Called only once git
+/// has refused, so that the usual run costs no extra process.
+fn explain_base(root: &Path, base: &str, refusal: Error) -> Error {
     let spec = format!("{base}^{{commit}}");
     if git(root, &["rev-parse", "--verify", "--quiet", &spec]).is_ok() {
-        return Ok(());
+        return refusal;
     }
-    git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|d| {
-        d.help(format!(
+    if let Err(e) = git(root, &["rev-parse", "--is-inside-work-tree"]) {
+        return e.with_help(format!(
             "`verify --base` needs a git repository; {} is not one",
             root.display()
-        ))
-    })?;
-    Err(
-        Diagnostic::error("git", format!("`{base}` is not a commit of this repository"))
-            .help("pass a branch, a tag or a commit, e.g. `--base origin/main` (fetch it first in a shallow CI clone)"),
-    )
+        ));
+    }
+    Error::Git {
+        message: format!("`{base}` is not a commit of this repository"),
+        help: Some("pass a branch, a tag or a commit, e.g. `--base origin/main` (fetch it first in a shallow CI clone)".into()),
+    }
 }
 
-/// The names of the files in `docs/` at `base` (where phase markers live).
-fn docs_at(root: &Path, base: &str) -> Result<Vec<String>, Diagnostic> {
-    let spec = format!("{base}:./docs");
-    let out = match git(root, &["ls-tree", "--name-only", "-z", &spec]) {
-        Ok(out) => out,
-        // No docs/ folder at base: no phase was complete then.
-        Err(_) => return Ok(Vec::new()),
-    };
-    Ok(out
-        .split(|b| *b == 0)
-        .filter(|n| !n.is_empty())
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect())
+/// The paths of the files in `folders` at `base` (where phase markers live).
+fn markers_at(root: &Path, base: &str, folders: &[&str]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for folder in folders {
+        let spec = format!("{base}:./{folder}");
+        // No such folder at base: no phase was complete then.
+        let Ok(names) = git(root, &["ls-tree", "--name-only", "-z", &spec]) else {
+            continue;
+        };
+        for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+            let name = String::from_utf8_lossy(name);
+            out.push(if folder.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{folder}/{name}")
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The bytes of each of `paths` (relative to `root`) at revision `base`, read by one
 /// `git cat-file --batch` process whatever their number.
-fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, Diagnostic> {
+fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
@@ -81,41 +84,33 @@ fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, D
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| git_error("cannot run git", &e.to_string()))?;
-    let mut request = String::new();
-    for p in paths {
-        request.push_str(&format!("{base}:./{p}\n"));
-    }
+        .map_err(|e| Error::git("cannot run git", &e.to_string()))?;
+    let request: String = paths.iter().map(|p| format!("{base}:./{p}\n")).collect();
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
     let output = child
         .wait_with_output()
-        .map_err(|e| git_error("cannot run git", &e.to_string()))?;
+        .map_err(|e| Error::git("cannot run git", &e.to_string()))?;
     let _ = writer.join();
     if !output.status.success() {
-        return Err(git_error(
+        return Err(Error::git(
             "`git cat-file --batch` failed",
             &String::from_utf8_lossy(&output.stderr),
         ));
     }
+    let ended = || Error::git("cannot read `git cat-file` output", "it ended early");
     let mut out = Vec::with_capacity(paths.len());
     let mut rest: &[u8] = &output.stdout;
     for p in paths {
-        let nl = rest
-            .iter()
-            .position(|b| *b == b'\n')
-            .ok_or_else(|| git_error("cannot read `git cat-file` output", "it ended early"))?;
+        let nl = rest.iter().position(|b| *b == b'\n').ok_or_else(ended)?;
         let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
         rest = &rest[nl + 1..];
         let size: usize = match header.rsplit(' ').next().and_then(|s| s.parse().ok()) {
             Some(size) if !header.ends_with("missing") => size,
-            _ => return Err(git_error(&format!("cannot read {p} at {base}"), &header)),
+            _ => return Err(Error::git(&format!("cannot read {p} at {base}"), &header)),
         };
         if rest.len() < size + 1 {
-            return Err(git_error(
-                "cannot read `git cat-file` output",
-                "it ended early",
-            ));
+            return Err(ended());
         }
         out.push(rest[..size].to_vec());
         rest = &rest[size + 1..];
@@ -123,17 +118,13 @@ fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>, D
     Ok(out)
 }
 
-fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
-    use std::io::Read;
+/// The bytes of `path` in the working tree as git would store them: a link is its target.
+fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
     let full = root.join(path);
     let meta = match std::fs::symlink_metadata(&full) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(
-                Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path),
-            )
-        }
+        Err(e) => return Err(Error::io("read", &full, e)),
     };
     if meta.is_dir() {
         // A submodule or a folder replacing a file: no text to judge.
@@ -142,37 +133,35 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>, Diagnostic>
     if meta.file_type().is_symlink() {
         // What git stores for a link is its target, not what it points to (which may be
         // /dev/zero, or a file outside the repository).
-        let target = std::fs::read_link(&full).map_err(|e| {
-            Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)
-        })?;
+        let target = std::fs::read_link(&full).map_err(|e| Error::io("read", &full, e))?;
         return Ok(Some(target.to_string_lossy().into_owned().into_bytes()));
     }
-    let file = std::fs::File::open(&full).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)
-    })?;
-    let mut bytes = Vec::new();
-    let limit = crate::plan::MAX_FILE_BYTES as u64;
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read {}: {e}", full.display())).file(path)
-    })?;
-    if bytes.len() as u64 > limit {
-        return Err(Diagnostic::error(
-            "io",
-            format!("{path} is larger than {} MiB", limit >> 20),
-        )
-        .file(path)
-        .help("a HiveSync source file is never this large; remove it from the change or ignore it in .gitignore"));
+    match crate::repo::read_capped(&full) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(Error::Unusable {
+            file: path.to_string(),
+            what: format!("{path} is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            help: "a HiveSync source file is never this large; remove it from the change or ignore it in .gitignore".into(),
+        }),
+        Err(e) => Err(Error::io("read", &full, e)),
     }
-    Ok(Some(bytes))
+}
+
+/// The change from a base revision to the working tree.
+pub(super) struct Changes {
+    /// Every changed file.
+    pub(super) files: Vec<FileChange>,
+    /// The files in the marker folders at base (where phase markers live).
+    pub(super) markers: Vec<String>,
 }
 
 /// Every file that differs between `base` and the working tree under `root`.
-pub(crate) fn changes(root: &Path, base: &str) -> Result<Changes, Diagnostic> {
+pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Changes> {
     // The three commands run side by side: two of them stat the whole working tree.
-    let (diff, untracked, docs) = std::thread::scope(|scope| {
+    let (diff, untracked, markers) = std::thread::scope(|scope| {
         let untracked =
             scope.spawn(|| git(root, &["ls-files", "--others", "--exclude-standard", "-z"]));
-        let docs = scope.spawn(|| docs_at(root, base));
+        let markers = scope.spawn(|| markers_at(root, base, marker_folders));
         let diff = git(
             root,
             &[
@@ -190,18 +179,43 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Changes, Diagnostic> {
         (
             diff,
             untracked.join().expect("git ls-files thread"),
-            docs.join().expect("git ls-tree thread"),
+            markers.join().expect("git ls-tree thread"),
         )
     });
     // Only when git refused: say why in words (not a repository, not a commit).
-    let diff = match diff {
-        Ok(diff) => diff,
-        Err(e) => {
-            check_base(root, base)?;
-            return Err(e);
-        }
-    };
-    let (untracked, docs) = (untracked?, docs?);
+    let diff = diff.map_err(|e| explain_base(root, base, e))?;
+    let (untracked, markers) = (untracked?, markers?);
+    let mut files = name_status(root, &diff)?;
+    // Read every old version at once.
+    let old_paths: Vec<String> = files
+        .iter()
+        .filter(|c| c.old.is_some())
+        .map(|c| match &c.status {
+            ChangeStatus::Renamed { from } => from.clone(),
+            _ => c.path.clone(),
+        })
+        .collect();
+    let olds = show_all(root, base, &old_paths)?;
+    for (change, old) in files.iter_mut().filter(|c| c.old.is_some()).zip(olds) {
+        change.old = Some(old);
+    }
+    for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let path = String::from_utf8_lossy(path).into_owned();
+        files.push(FileChange {
+            new: read_worktree(root, &path)?,
+            old: None,
+            status: ChangeStatus::Added,
+            path,
+        });
+    }
+    pair_renames(&mut files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Changes { files, markers })
+}
+
+/// The changes `git diff --name-status -z` lists, with their new bytes read from the working
+/// tree; `old` is `Some(empty)` where the base version is still to be read.
+fn name_status(root: &Path, diff: &[u8]) -> Result<Vec<FileChange>> {
     let mut fields = diff
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -213,93 +227,34 @@ pub(crate) fn changes(root: &Path, base: &str) -> Result<Changes, Diagnostic> {
         let mut next = || {
             fields
                 .next()
-                .ok_or_else(|| git_error("cannot read `git diff` output", "a path is missing"))
+                .ok_or_else(|| Error::git("cannot read `git diff` output", "a path is missing"))
         };
-        let letter = status.chars().next().unwrap_or('M');
-        let change = match letter {
-            'A' => {
-                let path = next()?;
-                FileChange {
-                    new: read_worktree(root, &path)?,
-                    old: None,
-                    status: ChangeStatus::Added,
-                    path,
-                }
-            }
-            'D' => {
-                let path = next()?;
-                FileChange {
-                    old: Some(Vec::new()),
-                    new: None,
-                    status: ChangeStatus::Deleted,
-                    path,
-                }
-            }
+        let (path, status, old) = match status.chars().next().unwrap_or('M') {
+            'A' => (next()?, ChangeStatus::Added, None),
+            'D' => (next()?, ChangeStatus::Deleted, Some(Vec::new())),
             'R' => {
                 let from = next()?;
-                let path = next()?;
-                FileChange {
-                    old: Some(Vec::new()),
-                    new: read_worktree(root, &path)?,
-                    status: ChangeStatus::Renamed { from },
-                    path,
-                }
+                (next()?, ChangeStatus::Renamed { from }, Some(Vec::new()))
             }
             'C' => {
                 let _from = next()?;
-                let path = next()?;
-                FileChange {
-                    old: None,
-                    new: read_worktree(root, &path)?,
-                    status: ChangeStatus::Added,
-                    path,
-                }
+                (next()?, ChangeStatus::Added, None)
             }
-            _ => {
-                let path = next()?;
-                FileChange {
-                    old: Some(Vec::new()),
-                    new: read_worktree(root, &path)?,
-                    status: ChangeStatus::Modified,
-                    path,
-                }
-            }
+            _ => (next()?, ChangeStatus::Modified, Some(Vec::new())),
         };
-        out.push(change);
-    }
-    // Read every old version at once.
-    let old_paths: Vec<String> = out
-        .iter()
-        .filter(|c| c.old.is_some())
-        .map(|c| match &c.status {
-            ChangeStatus::Renamed { from } => from.clone(),
-            _ => c.path.clone(),
-        })
-        .collect();
-    let olds = show_all(root, base, &old_paths)?;
-    for (change, old) in out.iter_mut().filter(|c| c.old.is_some()).zip(olds) {
-        change.old = Some(old);
-    }
-    for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let path = String::from_utf8_lossy(path).into_owned();
+        let new = if status == ChangeStatus::Deleted {
+            None
+        } else {
+            read_worktree(root, &path)?
+        };
         out.push(FileChange {
-            new: read_worktree(root, &path)?,
-            old: None,
-            status: ChangeStatus::Added,
             path,
+            status,
+            old,
+            new,
         });
     }
-    pair_renames(&mut out);
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Changes { files: out, docs })
-}
-
-/// The change from a base revision to the working tree.
-pub(crate) struct Changes {
-    /// Every changed file.
-    pub(crate) files: Vec<FileChange>,
-    /// The names of the files in `docs/` at base (where phase markers live).
-    pub(crate) docs: Vec<String>,
+    Ok(out)
 }
 
 /// `git diff` sees an uncommitted rename as a deletion plus an untracked file: pair them again

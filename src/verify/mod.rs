@@ -1,157 +1,152 @@
 //! The CI gate behind `hivegen verify`: judge the tree (phase order, intact fills, well-formed
 //! anchors, code rules inside completed phases' anchors) and, given a base revision, the change
-//! from it to the working tree against the rules of the phase(s) that change completes.
+//! from it to the working tree against the rules of the phase(s) that judge it. This module
+//! reads (the disk, and git); the rules engine decides.
 
 mod git;
+mod tree;
 
-use crate::diag::Diagnostic;
-use crate::repo::DiskRepo;
-use crate::rules::{self, ChangeStatus, FileChange, Rule};
-use crate::spec::{PhaseSpec, Registry};
+use crate::error::{Error, Result};
+use crate::registry::{Phase, Registry};
+use crate::repo::{DiskRepo, Repo};
+use crate::rules::{self, ChangeStatus, FileChange, Finding};
+use crate::spec::Rule;
 
 /// What a verification found, and what it looked at.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub(crate) struct Report {
     /// The violations, sorted by file and line.
-    pub findings: Vec<Diagnostic>,
+    pub(crate) findings: Vec<Finding>,
     /// Every rule that could have been reported, with its phase id (for SARIF's rule table).
-    pub rules: Vec<(String, Rule)>,
+    pub(crate) rules: Vec<(String, Rule)>,
     /// The phases whose marker exists.
-    pub complete: Vec<String>,
+    pub(crate) complete: Vec<String>,
     /// The phases whose rules judged the change (empty without a base).
-    pub judged: Vec<String>,
+    pub(crate) judged: Vec<String>,
     /// The base revision, if any.
-    pub base: Option<String>,
+    pub(crate) base: Option<String>,
     /// How many files the change touches (without a base: `None`).
-    pub changed_files: Option<usize>,
+    pub(crate) changed_files: Option<usize>,
 }
 
 impl Report {
     /// True when nothing was found.
-    pub fn is_clean(&self) -> bool {
+    pub(crate) fn is_clean(&self) -> bool {
         self.findings.is_empty()
     }
 }
 
 /// Verifies `repo`, and the change since `base` when given.
-pub fn verify(
-    registry: &Registry,
-    repo: &DiskRepo,
-    base: Option<&str>,
-) -> Result<Report, Diagnostic> {
-    if !repo.root.is_dir() {
-        return Err(Diagnostic::error(
-            "usage",
-            format!(
-                "{} {}",
-                repo.root.display(),
-                if repo.root.exists() {
-                    "is not a folder"
-                } else {
-                    "does not exist"
-                }
-            ),
-        )
-        .help("pass the repository with --repo DIR"));
-    }
-    let complete = rules::complete_phases(registry, repo)?;
-    let mut findings = rules::judge_tree(registry, repo, base.is_none())?;
+pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -> Result<Report> {
+    let complete = tree::complete_phases(registry, repo)?;
+    require_hivesync(registry, repo, &complete)?;
+    let mut findings = tree::judge_complete(registry, &complete, repo, base.is_none())?;
+    let ids: Vec<String> = complete.iter().map(|p| p.spec.id.clone()).collect();
     // Without a base, the whole tree is judged: every anchor anywhere. With one, only the
     // change is read, so that the cost follows the size of the change.
     if base.is_none() {
         if let Some(latest) = complete.last() {
-            let set = latest
-                .rule_set()
-                .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", latest.id)))?;
-            let ids: Vec<String> = complete.iter().map(|s| s.id.clone()).collect();
-            findings.extend(rules::judge_all_anchors(&repo.root, &set, &ids)?);
-            findings = rules::finish(findings);
+            findings.extend(tree::judge_all_anchors(&repo.root, latest, &ids)?);
         }
     }
-    let mut judged: Vec<&PhaseSpec> = Vec::new();
+    let mut judged: Vec<&Phase> = Vec::new();
     let mut changed_files = None;
     if let Some(base) = base {
         let git::Changes {
             files: changes,
-            docs,
-        } = git::changes(&repo.root, base)?;
+            markers,
+        } = git::changes(&repo.root, base, &registry.marker_folders())?;
         changed_files = Some(changes.len());
-        judged = judged_phases(registry, &docs, &changes);
-        for spec in &judged {
-            let set = spec
-                .rule_set()
-                .map_err(|e| Diagnostic::error("spec", format!("phase `{}`: {e}", spec.id)))?;
-            findings.extend(rules::judge_changes(&set, &changes));
+        judged = judged_phases(registry, &markers, &changes);
+        for phase in &judged {
+            findings.extend(rules::judge_changes(&phase.rules, &changes));
         }
-        findings = rules::finish(findings);
     }
-    let mut all_rules = Vec::new();
-    for spec in registry.phases.values() {
-        all_rules.extend(spec.rules.iter().map(|r| (spec.id.clone(), r.clone())));
-    }
+    let rules = registry
+        .phases()
+        .flat_map(|p| p.spec.rules.iter().map(|r| (p.spec.id.clone(), r.clone())))
+        .collect();
     Ok(Report {
-        findings,
-        rules: all_rules,
-        complete: complete.iter().map(|s| s.id.clone()).collect(),
-        judged: judged.iter().map(|s| s.id.clone()).collect(),
+        findings: rules::finish(findings),
+        rules,
+        complete: ids,
+        judged: judged.iter().map(|p| p.spec.id.clone()).collect(),
         base: base.map(str::to_string),
         changed_files,
     })
+}
+
+/// Refuses a folder that is neither a HiveSync repository nor being made one: no phase marker
+/// and no file of any scaffold. A wrong `--repo` in CI must not pass as clean.
+fn require_hivesync(registry: &Registry, repo: &DiskRepo, complete: &[&Phase]) -> Result<()> {
+    if !complete.is_empty() {
+        return Ok(());
+    }
+    for p in registry.phases().filter(|p| p.spec.scaffold) {
+        for c in &p.spec.creates {
+            if repo
+                .read(&c.path)
+                .map_err(|e| Error::io("read", repo.path(&c.path), e))?
+                .is_some()
+            {
+                return Ok(());
+            }
+        }
+    }
+    Err(Error::usage(
+        format!(
+            "{} is not a HiveSync repository: it has no phase marker and no scaffold",
+            repo.root.display()
+        ),
+        "pass the repository with --repo DIR, or lay the scaffold first with `hivegen phase c`",
+    ))
 }
 
 /// The phases whose rules judge a change, all read from the *base* tree, so that the change
 /// cannot lift its own rules (by deleting a marker, or adding one of a phase hivegen does not
 /// know): the latest phase complete at base (its rules hold until a later phase completes),
 /// unless base already shows a later phase hivegen has no spec for; every phase whose marker the
-/// change adds; and the next phase, when the change touches the files it fills (a Phase D in
+/// change adds; and the next phase, when the change touches the files it fills (a phase in
 /// progress, its marker not yet written).
 fn judged_phases<'r>(
     registry: &'r Registry,
-    docs: &[String],
+    markers: &[String],
     changes: &[FileChange],
-) -> Vec<&'r PhaseSpec> {
-    let at_base = |p: &PhaseSpec| {
-        p.marker
-            .path
-            .strip_prefix("docs/")
-            .is_some_and(|name| docs.iter().any(|d| d == name))
-    };
-    let complete: Vec<&PhaseSpec> = registry.phases.values().filter(|p| at_base(p)).collect();
-    let mut out: Vec<&PhaseSpec> = registry
-        .phases
-        .values()
+) -> Vec<&'r Phase> {
+    let at_base = |p: &Phase| markers.contains(&p.spec.marker.path);
+    let complete: Vec<&Phase> = registry.phases().filter(|p| at_base(p)).collect();
+    let mut out: Vec<&Phase> = registry
+        .phases()
         .filter(|p| {
             changes.iter().any(|c| {
-                c.path == p.marker.path
+                c.path == p.spec.marker.path
                     && matches!(c.status, ChangeStatus::Added | ChangeStatus::Renamed { .. })
             })
         })
         .collect();
     if let Some(latest) = complete.last() {
-        let later_unknown = docs
+        let later_unknown = markers
             .iter()
-            .filter_map(|n| crate::spec::marker_phase_id(n))
-            .any(|id| id > latest.id && !registry.phases.contains_key(&id));
+            .any(|m| registry.marker_id(m).is_some() && registry.by_marker(m).is_none());
         // A change that completes a later phase is judged by that phase's rules instead.
-        let superseded = out.iter().any(|p| p.id > latest.id);
+        let superseded = out
+            .iter()
+            .any(|p| registry.requires(&p.spec.id, &latest.spec.id));
         if !later_unknown && !superseded {
             out.push(latest);
         }
     }
-    for next in registry.phases.values() {
-        let ready = !at_base(next)
-            && next
-                .requires
-                .iter()
-                .all(|r| complete.iter().any(|c| &c.id == r));
+    let complete_ids: Vec<&str> = complete.iter().map(|p| p.spec.id.as_str()).collect();
+    for next in registry.next(&complete_ids) {
         let touched = changes
             .iter()
-            .any(|c| next.fills.iter().any(|f| f.file == c.path));
-        if ready && touched && !next.scaffold {
+            .any(|c| next.spec.fills.iter().any(|f| f.file == c.path));
+        if touched && !next.spec.scaffold {
             out.push(next);
         }
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out.dedup_by(|a, b| a.id == b.id);
+    let order: Vec<&str> = registry.phases().map(|p| p.spec.id.as_str()).collect();
+    out.sort_by_key(|p| order.iter().position(|id| *id == p.spec.id));
+    out.dedup_by(|a, b| a.spec.id == b.spec.id);
     out
 }

@@ -225,10 +225,35 @@ fn a_hand_edited_fill_is_refused_and_force_overwrites_it() {
     assert!(env.read("app/a.py").contains("A = \"d\""));
 }
 
+/// A completed phase is frozen (phase_d.md §5): when the templates change after it, `phase`
+/// refuses to rewrite its fills, and `--force` reopens it.
 #[test]
-fn a_stale_fill_is_rewritten_when_the_template_changes() {
+fn a_stale_fill_of_a_completed_phase_is_frozen_until_forced() {
     let (env, assets) = scaffolded();
     phase_d(&env, &assets, &[]).success();
+    env.asset(
+        "templates/phase_d/app/a.py.tera",
+        "A = \"{{ phase.id }}2\"\n",
+    );
+    let before = env.fingerprint();
+    phase_d(&env, &assets, &[])
+        .code(1)
+        .stderr_has("refused[frozen]: anchor `STRUCTURE` of app/a.py is frozen")
+        .stderr_has("--force");
+    assert_eq!(env.fingerprint(), before);
+    phase_d(&env, &assets, &["--force"])
+        .success()
+        .stderr_has("stale")
+        .stderr_has("--force reopened Phase D");
+    assert!(env.read("app/a.py").contains("A = \"d2\""));
+}
+
+/// Before the phase is complete (no marker yet), a stale fill is simply rewritten.
+#[test]
+fn a_stale_fill_of_a_phase_in_progress_is_rewritten() {
+    let (env, assets) = scaffolded();
+    phase_d(&env, &assets, &[]).success();
+    std::fs::remove_file(env.path("docs/BUILD_PHASE_D_COMPLETE")).unwrap();
     env.asset(
         "templates/phase_d/app/a.py.tera",
         "A = \"{{ phase.id }}2\"\n",

@@ -3,9 +3,6 @@
 
 use std::process::Command;
 
-use clap::{CommandFactory, Parser};
-use hivegen::cli::Cli;
-
 use crate::support::{Env, Run};
 
 /// Runs hivegen with a fixed terminal width, so that help wraps the same everywhere.
@@ -24,7 +21,7 @@ fn command_paths() -> Vec<Vec<String>> {
         }
     }
     let mut out = Vec::new();
-    walk(&Cli::command(), Vec::new(), &mut out);
+    walk(&hivegen::command(), Vec::new(), &mut out);
     out
 }
 
@@ -137,7 +134,7 @@ fn pre_commit_hooks_run_commands_hivegen_accepts() {
         }
         assert_eq!(argv[0], "hivegen");
         assert_eq!(hook["pass_filenames"], false);
-        if let Err(e) = Cli::try_parse_from(&argv) {
+        if let Err(e) = hivegen::command().try_get_matches_from(&argv) {
             panic!("hook {} runs `{}`: {e}", hook["id"], argv.join(" "));
         }
     }

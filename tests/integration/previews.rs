@@ -237,7 +237,18 @@ fn check_reports_a_stale_fill_when_the_template_changed() {
     );
     let r = run(&env, &assets, &["phase", "d", "--check"]);
     r.code(1);
-    assert_eq!(r.stdout, "app/b.py  LOGIC  stale\n");
+    // Phase D is complete, so its fills are frozen: --check says so rather than "stale".
+    assert_eq!(
+        r.stdout,
+        "app/b.py  LOGIC  frozen (the templates changed since)\n"
+    );
+    r.stderr_has("Phase D is complete and its fills are frozen");
+    r.stderr_has("`hivegen phase d --force` to reopen the phase");
+    assert!(
+        !r.stderr.contains("to write"),
+        "one next step only: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -252,8 +263,11 @@ fn check_reports_a_hand_edit_as_edited_by_hand_not_as_a_refusal() {
     );
     let before = env.fingerprint();
     let r = run(&env, &assets, &["phase", "d", "--check"]);
+    // One next step, not two that contradict each other (regression: it said both "run
+    // `hivegen phase d` to write it" and "`hivegen phase d` refuses to overwrite it").
     r.code(1)
-        .stderr_has("1 fill was edited by hand: `hivegen phase d` refuses to overwrite it; move the edit out of the anchor, or add --force");
+        .stderr_has("1 fill was edited by hand, so `hivegen phase d` refuses: move the edit out of the anchor, or run `hivegen phase d --force` to overwrite it");
+    assert!(!r.stderr.contains("to write it"), "{}", r.stderr);
     assert!(!r.stderr.contains("refused["), "{}", r.stderr);
     assert_eq!(r.stdout, "app/a.py  STRUCTURE  edited by hand\n");
     assert_eq!(env.fingerprint(), before);
@@ -468,7 +482,7 @@ fn quiet_still_prints_errors_and_refusals() {
         r.stderr
     );
     let r = run(&env, &assets, &["-q", "phase", "x"]);
-    r.code(2).stderr_has("error[spec]: no phase `x`");
+    r.code(2).stderr_has("error[usage]: no phase `x`");
 }
 
 #[test]

@@ -2,10 +2,9 @@
 //! anchors, indentation, comment prefixes, line endings and BOMs.
 
 use hivegen::anchor::{self, split_bom};
-use hivegen::assets::Assets;
 use hivegen::fill::{self, BodyState};
 use hivegen::rules::{judge_changes, ChangeStatus, FileChange, RuleSet};
-use hivegen::spec::Registry;
+use hivegen::Registry;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -133,11 +132,11 @@ fn skeleton(text: &str) -> String {
 
 /// The embedded Phase D rules, as `verify --base` uses them (compiled once).
 fn phase_d_rules() -> &'static RuleSet {
-    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
-    RULES.get_or_init(|| {
-        let registry = Registry::from_sources(&Assets::embedded().spec_sources().unwrap()).unwrap();
-        RuleSet::compile(registry.get("d").unwrap()).unwrap()
-    })
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY
+        .get_or_init(|| Registry::embedded().unwrap())
+        .rule_set("d")
+        .unwrap()
 }
 
 proptest! {
@@ -233,7 +232,7 @@ proptest! {
         }) == Some(true);
         prop_assert!(
             edited_fill
-                || findings.iter().any(|d| d.code == "D-OUTSIDE-ANCHOR" || d.code == "D-ANCHOR-MALFORMED"),
+                || findings.iter().any(|f| f.rule_id() == "D-OUTSIDE-ANCHOR" || f.rule_id() == "D-ANCHOR-MALFORMED"),
             "byte {} changed to {:?} was not reported: {:?}", i, replacement as char, findings
         );
     }

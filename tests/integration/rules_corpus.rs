@@ -386,25 +386,3 @@ fn check_readme_table(computed: &str) {
     }
     panic!("README.md's detection table is out of date; rerun with HIVEGEN_UPDATE_DOCS=1\n\n{computed}");
 }
-
-#[test]
-fn handwritten_d_is_valid_python() {
-    // A corpus built on a file Python cannot parse would prove little: tree-sitter reads the
-    // hand-written bodies as Python with no syntax error.
-    let base = manifest("fixtures/handwritten_d");
-    let mut n = 0;
-    for entry in walkdir::WalkDir::new(&base) {
-        let entry = entry.unwrap();
-        if entry.path().extension().is_some_and(|e| e == "py") {
-            let text = fs::read_to_string(entry.path()).unwrap();
-            let src = hivegen::rules::python::PySource::parse(&text);
-            assert!(
-                !src.tree.root_node().has_error(),
-                "{} does not parse",
-                entry.path().display()
-            );
-            n += 1;
-        }
-    }
-    assert_eq!(n, 22, "one body per Phase D fill");
-}

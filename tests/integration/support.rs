@@ -218,11 +218,11 @@ pub fn git(dir: &Path, args: &[&str]) {
 pub fn mini_phases(env: &Env) -> Vec<String> {
     env.asset(
         "specs/c.yaml",
-        "id: c\ntitle: Mini scaffold\nscaffold: true\nmarker: {path: docs/BUILD_PHASE_C_COMPLETE, content: \"PHASE C COMPLETE\\n\"}\ndone: C DONE\ncreates:\n  - path: app/a.py\n  - path: app/b.py\n",
+        "id: c\ntitle: Mini scaffold\nscaffold: true\nmarker: {path: docs/BUILD_PHASE_C_COMPLETE, content: \"PHASE C COMPLETE\\n\", pattern: \"docs/BUILD_PHASE_*_COMPLETE\"}\ndone: C DONE\ncreates:\n  - path: app/a.py\n  - path: app/b.py\n",
     );
     env.asset(
         "specs/d.yaml",
-        "id: d\ntitle: Mini fill\nrequires: [c]\nmarker: {path: docs/BUILD_PHASE_D_COMPLETE, content: \"PHASE D COMPLETE\\n\"}\ndone: PHASE D DONE — READY FOR PHASE E\nfills:\n  - {file: app/a.py, anchor: STRUCTURE}\n  - {file: app/b.py, anchor: LOGIC}\n",
+        "id: d\ntitle: Mini fill\nrequires: [c]\nmarker: {path: docs/BUILD_PHASE_D_COMPLETE, content: \"PHASE D COMPLETE\\n\", pattern: \"docs/BUILD_PHASE_*_COMPLETE\"}\ndone: PHASE D DONE — READY FOR PHASE E\nfills:\n  - {file: app/a.py, anchor: STRUCTURE}\n  - {file: app/b.py, anchor: LOGIC}\n",
     );
     env.asset(
         "templates/phase_c/app/a.py.tera",

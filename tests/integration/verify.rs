@@ -245,7 +245,7 @@ fn phase_d_marker_without_phase_c_is_a_violation() {
     let out = hivegen(&repo, &["verify"]);
     out.code(1);
     assert!(
-        out.stdout.contains("refused[D-PHASE-ORDER]"),
+        out.stdout.contains("error[D-PHASE-ORDER]"),
         "{}",
         out.stdout
     );
@@ -270,7 +270,7 @@ fn a_malformed_anchor_is_reported_with_its_line() {
     let out = hivegen(&repo, &["verify"]);
     out.code(1);
     assert!(
-        out.stdout.contains("refused[D-ANCHOR-MALFORMED]"),
+        out.stdout.contains("error[D-ANCHOR-MALFORMED]"),
         "{}",
         out.stdout
     );
@@ -298,9 +298,32 @@ fn base_errors_exit_2() {
         bad.stderr
     );
     let plain = tempfile::tempdir().unwrap();
-    let not_git = hivegen(plain.path(), &["verify", "--base", "HEAD"]);
+    let scaffold = plain.path().join("scaffold");
+    hivegen(&scaffold, &["phase", "c"]).code(0);
+    let not_git = hivegen(&scaffold, &["verify", "--base", "HEAD"]);
     not_git.code(2);
-    assert!(not_git.stderr.contains("git"), "{}", not_git.stderr);
+    assert!(
+        not_git.stderr.contains("needs a git repository"),
+        "{}",
+        not_git.stderr
+    );
+}
+
+/// Regression: `verify` in a folder that is not a HiveSync repository said "clean" with exit
+/// 0, so a wrong `--repo` in CI passed.
+#[test]
+fn verify_outside_a_hivesync_repository_exits_2() {
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join("notes.txt"), "mine\n").unwrap();
+    for args in [&["verify"][..], &["verify", "--base", "HEAD"][..]] {
+        let run = hivegen(plain.path(), args);
+        run.code(2);
+        assert!(
+            run.stderr.contains("is not a HiveSync repository"),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -467,7 +490,7 @@ fn a_marker_alone_does_not_complete_phase_d() {
     let out = hivegen(&repo, &["verify"]);
     out.code(1);
     assert_eq!(
-        out.stdout.matches("refused[D-INCOMPLETE]").count(),
+        out.stdout.matches("error[D-INCOMPLETE]").count(),
         22,
         "{}",
         out.stdout

@@ -1,5 +1,5 @@
 //! What hivegen says: messages to stderr (quiet or verbose as asked), data to stdout, so that
-//! pipes carry only data.
+//! pipes carry only data; and the diagnostics that errors, refusals and findings become.
 //!
 //! Everything goes through `anstream`, which drops colour when the stream is not a terminal or
 //! `NO_COLOR` is set, and keeps it when `CLICOLOR_FORCE` is set. Styled text is therefore always
@@ -7,48 +7,53 @@
 
 use std::io::Write;
 
+mod convert;
+mod diag;
+
+pub(crate) use convert::{error, finding, refusal};
+pub(crate) use diag::Diagnostic;
+
 use crate::config::Verbosity;
-use crate::diag::Diagnostic;
 
 /// Prints messages at the configured verbosity.
 #[derive(Debug, Clone, Copy)]
-pub struct Out {
+pub(crate) struct Out {
     /// How talkative.
-    pub verbosity: Verbosity,
+    pub(crate) verbosity: Verbosity,
 }
 
 impl Out {
     /// True with `-v`: callers skip formatting details nobody will see.
-    pub fn is_verbose(&self) -> bool {
+    pub(crate) fn is_verbose(&self) -> bool {
         self.verbosity == Verbosity::Verbose
     }
 
     /// True with `-q`.
-    pub fn is_quiet(&self) -> bool {
+    pub(crate) fn is_quiet(&self) -> bool {
         self.verbosity == Verbosity::Quiet
     }
 
     /// A normal message (stderr), hidden by `-q`.
-    pub fn say(&self, msg: impl AsRef<str>) {
+    pub(crate) fn say(&self, msg: impl AsRef<str>) {
         if !self.is_quiet() {
             let _ = writeln!(anstream::stderr(), "{}", msg.as_ref());
         }
     }
 
     /// A detail (stderr), shown with `-v` only.
-    pub fn detail(&self, msg: impl AsRef<str>) {
+    pub(crate) fn detail(&self, msg: impl AsRef<str>) {
         if self.is_verbose() {
             let _ = writeln!(anstream::stderr(), "  {}", msg.as_ref());
         }
     }
 
     /// A diagnostic (stderr), always shown, coloured like rustc's on a terminal.
-    pub fn diag(&self, d: &Diagnostic) {
+    pub(crate) fn diag(&self, d: &Diagnostic) {
         print_diag(d);
     }
 
     /// A result line (stdout), hidden by `-q`: the phase's done line, `--check`'s list.
-    pub fn result(&self, line: impl AsRef<str>) {
+    pub(crate) fn result(&self, line: impl AsRef<str>) {
         if !self.is_quiet() {
             emitted(writeln!(anstream::stdout(), "{}", line.as_ref()));
         }
@@ -56,7 +61,7 @@ impl Out {
 
     /// Data (stdout), always shown: diffs, JSON, tables. Data that cannot be written is an
     /// error (exit 2): a truncated SARIF file must not pass for a clean one.
-    pub fn data(&self, text: impl AsRef<str>) {
+    pub(crate) fn data(&self, text: impl AsRef<str>) {
         let mut stdout = anstream::stdout();
         emitted(write!(stdout, "{}", text.as_ref()).and_then(|()| stdout.flush()));
     }
@@ -75,6 +80,6 @@ fn emitted(result: std::io::Result<()>) {
 }
 
 /// Prints a diagnostic on stderr, styled (the stream strips styles off a terminal).
-pub fn print_diag(d: &Diagnostic) {
+pub(crate) fn print_diag(d: &Diagnostic) {
     let _ = write!(anstream::stderr(), "{}", d.render(true));
 }

@@ -5,44 +5,48 @@ use std::fmt::{self, Write as _};
 
 use anstyle::{AnsiColor, Style};
 
-use serde::Serialize;
+use crate::error::Place;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Severity {
     /// hivegen could not do its job (exit 2).
     Error,
     /// The plan or the repository breaks a rule (exit 1).
     Refused,
 }
 
-/// A message tied to a place in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnostic {
+/// A message tied to a place in a file, ready to print: built from an error, a refusal or a
+/// finding where output is rendered, never passed around the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Diagnostic {
     /// Error or refusal.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// A short code: `anchor`, `spec`, `template`, a rule id, …
-    pub code: String,
+    pub(crate) code: String,
     /// What is wrong, in one sentence.
-    pub message: String,
+    pub(crate) message: String,
     /// The file, as the user would type it (relative to the repository where possible).
-    pub file: Option<String>,
+    pub(crate) file: Option<String>,
     /// 1-based line, when known.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     /// 1-based column, when known.
-    pub col: Option<usize>,
+    pub(crate) col: Option<usize>,
     /// The text of the offending line.
-    pub source_line: Option<String>,
+    pub(crate) source_line: Option<String>,
     /// How many columns the caret underlines (at least 1).
-    pub width: usize,
+    pub(crate) width: usize,
     /// What to do next.
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 impl Diagnostic {
     /// A diagnostic with no location yet.
-    pub fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        severity: Severity,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity,
             code: code.into(),
@@ -57,52 +61,40 @@ impl Diagnostic {
     }
 
     /// An error (exit 2).
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
     /// A refusal (exit 1).
-    pub fn refused(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn refused(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Refused, code, message)
     }
 
     /// Sets the file.
-    pub fn file(mut self, file: impl Into<String>) -> Self {
+    pub(crate) fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
         self
     }
 
-    /// Sets line and column, and takes the offending line from `text` when given.
-    pub fn at(mut self, line: usize, col: usize, text: Option<&str>) -> Self {
-        self.line = Some(line);
-        self.col = Some(col.max(1));
-        if let Some(text) = text {
-            self.source_line = text
-                .lines()
-                .nth(line.saturating_sub(1))
-                .map(|l| l.trim_start_matches('\u{feff}').to_string());
-            if let Some(src) = &self.source_line {
-                let rest = src.chars().count().saturating_sub(col.max(1) - 1);
-                self.width = rest.clamp(1, 80);
-            }
+    /// Sets the place: line, column, caret width and the offending line.
+    pub(crate) fn place(mut self, place: Option<&Place>) -> Self {
+        if let Some(p) = place {
+            self.line = Some(p.line);
+            self.col = Some(p.col.max(1));
+            self.width = p.width.max(1);
+            self.source_line.clone_from(&p.snippet);
         }
         self
     }
 
-    /// Sets how many columns the caret underlines.
-    pub fn width(mut self, width: usize) -> Self {
-        self.width = width.max(1);
-        self
-    }
-
     /// Sets the advice.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// `file:line:col`, as far as known.
-    pub fn location(&self) -> Option<String> {
+    pub(crate) fn location(&self) -> Option<String> {
         let file = self.file.as_deref()?;
         Some(match (self.line, self.col) {
             (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
@@ -119,7 +111,7 @@ impl Diagnostic {
     /// Renders the diagnostic; with `styled`, in rustc's colours (the severity and carets red,
     /// yellow for a refusal; the gutter and `-->` blue; the headline and `help` bold). The
     /// output stream strips the escapes when it is not a terminal.
-    pub fn render(&self, styled: bool) -> String {
+    pub(crate) fn render(&self, styled: bool) -> String {
         let (accent, gutter_style, bold) = if styled {
             let accent = match self.severity {
                 Severity::Error => AnsiColor::Red.on_default().bold(),
@@ -167,8 +159,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-impl std::error::Error for Diagnostic {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +167,7 @@ mod tests {
     fn styling_only_adds_escapes() {
         let d = Diagnostic::refused("D-X", "no")
             .file("a.py")
-            .at(1, 1, Some("x = 1\n"))
+            .place(Some(&Place::in_text("x = 1\n", 1, 1)))
             .help("fix");
         let styled = d.render(true);
         assert!(styled.contains("\u{1b}["), "{styled:?}");
@@ -189,10 +179,13 @@ mod tests {
 
     #[test]
     fn renders_like_rustc() {
+        let place = Place {
+            width: 4,
+            ..Place::in_text("x\n# <!-- /SECTION:A -->\n", 2, 3)
+        };
         let d = Diagnostic::error("anchor", "end marker `/SECTION:A` has no begin marker")
             .file("a.py")
-            .at(2, 3, Some("x\n# <!-- /SECTION:A -->\n"))
-            .width(4)
+            .place(Some(&place))
             .help("add a begin marker");
         assert_eq!(
             d.to_string(),

@@ -1,0 +1,376 @@
+//! Phase specs: one phase of the HiveSync build as data (`phase_specs/*.yaml`), parsed into
+//! typed structs. Unknown keys are rejected, and every error carries file:line:column, taken
+//! from the YAML parser's own spans (never by searching the text).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+mod rule;
+
+pub(crate) use rule::{CodeMatch, Rule, RuleKind, StructureCheck};
+
+use crate::error::{self, Error, Place, Result};
+
+/// One phase.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseSpec {
+    /// Short id, lowercase letters: `c`, `d`, ….
+    pub(crate) id: String,
+    /// Human title.
+    pub(crate) title: String,
+    /// The phase document this spec encodes (informational).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) document: Option<String>,
+    /// Ids of the phases that must be complete before this one runs.
+    pub(crate) requires: Vec<String>,
+    /// When true the phase lays a scaffold into a folder that holds no scaffold yet.
+    pub(crate) scaffold: bool,
+    /// The folder of the phase's templates, relative to the templates root.
+    pub(crate) templates: String,
+    /// Globs of the repository's own files around the phases' tree (`README*`, `.github/**`):
+    /// a scaffold lays itself beside them and leaves them as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) repository_files: Vec<String>,
+    /// The marker file the phase writes when done.
+    pub(crate) marker: MarkerSpec,
+    /// The line printed when the phase is done.
+    pub(crate) done: String,
+    /// Files the phase creates (besides its marker), each from a template.
+    pub(crate) creates: Vec<CreateSpec>,
+    /// Anchors the phase fills, each from a template.
+    pub(crate) fills: Vec<FillSpec>,
+    /// What the phase forbids.
+    pub(crate) rules: Vec<Rule>,
+    /// Where each rule was written, for errors found when the rules are compiled.
+    #[serde(skip)]
+    pub(crate) origin: Origin,
+}
+
+/// Where a spec came from: its file, its text, and the place of each rule in it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin {
+    /// The file, as named in messages.
+    pub(crate) file: String,
+    /// The place of each rule, in `rules` order.
+    pub(crate) rules: Vec<Place>,
+}
+
+/// The phase marker file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MarkerSpec {
+    /// Path relative to the repository root.
+    pub(crate) path: String,
+    /// Exact content.
+    pub(crate) content: String,
+    /// Where any phase's marker is, `*` standing for its id in capitals
+    /// (`docs/BUILD_PHASE_*_COMPLETE`): how a phase hivegen has no spec for is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) pattern: Option<String>,
+}
+
+/// A file the phase creates.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateSpec {
+    /// Path relative to the repository root.
+    pub(crate) path: String,
+    /// Template, relative to the phase's template folder; defaults to `<path>.tera`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) template: Option<String>,
+}
+
+impl CreateSpec {
+    /// The template that renders this file.
+    pub(crate) fn template(&self) -> String {
+        self.template
+            .clone()
+            .unwrap_or_else(|| format!("{}.tera", self.path))
+    }
+}
+
+/// An anchor the phase fills.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FillSpec {
+    /// File, relative to the repository root.
+    pub(crate) file: String,
+    /// Anchor name.
+    pub(crate) anchor: String,
+    /// Template, relative to the phase's template folder; defaults to `<file>.tera`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) template: Option<String>,
+    /// The section of the phase document this fill implements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) section: Option<String>,
+}
+
+impl FillSpec {
+    /// The template that renders this fill.
+    pub(crate) fn template(&self) -> String {
+        self.template
+            .clone()
+            .unwrap_or_else(|| format!("{}.tera", self.file))
+    }
+}
+
+/// A spec as written, each part with its place in the YAML.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    document: Option<String>,
+    #[serde(default)]
+    requires: Vec<Spanned<String>>,
+    #[serde(default)]
+    scaffold: bool,
+    #[serde(default)]
+    templates: Option<Spanned<String>>,
+    #[serde(default)]
+    repository_files: Vec<String>,
+    marker: Spanned<MarkerSpec>,
+    done: String,
+    #[serde(default)]
+    creates: Vec<Spanned<CreateSpec>>,
+    #[serde(default)]
+    fills: Vec<Spanned<FillSpec>>,
+    #[serde(default)]
+    rules: Vec<Spanned<Rule>>,
+}
+
+const FIX_HELP: &str =
+    "fix the spec at this line; `hivegen spec show d` prints a valid one to compare with";
+const PATH_HELP: &str =
+    "paths in a spec are relative to the repository, with `/`, and never leave it";
+
+impl PhaseSpec {
+    /// Parses and validates one spec; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let raw: RawSpec = serde_saphyr::from_str(text)
+            .map_err(|e| error::yaml("spec", &e, text, origin, FIX_HELP))?;
+        let place = |loc: &serde_saphyr::Location| {
+            Some(Place::in_text(
+                text,
+                loc.line() as usize,
+                loc.column() as usize,
+            ))
+        };
+        let bad = |at: &serde_saphyr::Location, message: String, help: &str| {
+            Error::spec(origin, place(at), message, help)
+        };
+        let id = raw.id.value.clone();
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Err(bad(
+                &raw.id.referenced,
+                format!("phase id `{id}` must be lowercase letters"),
+                FIX_HELP,
+            ));
+        }
+        let marker_at = &raw.marker.referenced;
+        let mut paths = vec![(raw.marker.value.path.clone(), marker_at)];
+        paths.extend(raw.creates.iter().flat_map(|c| {
+            [
+                (c.value.path.clone(), &c.referenced),
+                (c.value.template(), &c.referenced),
+            ]
+        }));
+        paths.extend(raw.fills.iter().flat_map(|f| {
+            [
+                (f.value.file.clone(), &f.referenced),
+                (f.value.template(), &f.referenced),
+            ]
+        }));
+        if let Some(t) = &raw.templates {
+            paths.push((t.value.clone(), &t.referenced));
+        }
+        for (p, at) in &paths {
+            if !is_safe_relative(p) {
+                return Err(bad(
+                    at,
+                    format!("path `{p}` escapes the repository"),
+                    PATH_HELP,
+                ));
+            }
+        }
+        if let Some(pattern) = &raw.marker.value.pattern {
+            if marker_id(pattern, &raw.marker.value.path).as_deref() != Some(id.as_str()) {
+                return Err(bad(
+                    marker_at,
+                    format!(
+                        "the marker pattern `{pattern}` does not match the phase's own marker `{}`",
+                        raw.marker.value.path
+                    ),
+                    "write the pattern as the marker's path with `*` where the phase id stands",
+                ));
+            }
+        }
+        if raw.scaffold {
+            if let Some(f) = raw.fills.first() {
+                return Err(bad(
+                    &f.referenced,
+                    "a scaffold phase creates files; it fills no anchors".into(),
+                    "move the fills to a phase that requires this one",
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for f in &raw.fills {
+            if !seen.insert((f.value.file.clone(), f.value.anchor.clone())) {
+                return Err(bad(
+                    &f.referenced,
+                    format!(
+                        "anchor `{}` of `{}` is filled twice",
+                        f.value.anchor, f.value.file
+                    ),
+                    FIX_HELP,
+                ));
+            }
+        }
+        Ok(Self {
+            templates: raw
+                .templates
+                .map_or_else(|| format!("phase_{id}"), |t| t.value),
+            id,
+            title: raw.title,
+            document: raw.document,
+            requires: raw.requires.into_iter().map(|r| r.value).collect(),
+            scaffold: raw.scaffold,
+            repository_files: raw.repository_files,
+            marker: raw.marker.value,
+            done: raw.done,
+            creates: raw.creates.into_iter().map(|c| c.value).collect(),
+            fills: raw.fills.into_iter().map(|f| f.value).collect(),
+            origin: Origin {
+                file: origin.to_string(),
+                rules: raw
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        Place::in_text(
+                            text,
+                            r.referenced.line() as usize,
+                            r.referenced.column() as usize,
+                        )
+                    })
+                    .collect(),
+            },
+            rules: raw.rules.into_iter().map(|r| r.value).collect(),
+        })
+    }
+
+    /// The files the phase fills, each once, in spec order.
+    pub(crate) fn fill_files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = Vec::new();
+        for f in &self.fills {
+            if !files.contains(&f.file.as_str()) {
+                files.push(&f.file);
+            }
+        }
+        files
+    }
+
+    /// The uppercase letters used in messages: `D`.
+    pub(crate) fn letter(&self) -> String {
+        self.id.to_uppercase()
+    }
+}
+
+/// The phase id a marker path stands for under `pattern` (`docs/BUILD_PHASE_*_COMPLETE`):
+/// `docs/BUILD_PHASE_E_COMPLETE` -> `e`. `None` when the path does not fit the pattern.
+pub(crate) fn marker_id(pattern: &str, path: &str) -> Option<String> {
+    let (head, tail) = pattern.split_once('*')?;
+    let id = path.strip_prefix(head)?.strip_suffix(tail)?;
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphabetic())).then(|| id.to_lowercase())
+}
+
+/// True for a relative path that stays inside its root: no `..`, no absolute path, no `\`.
+///
+/// Nor may it go into `.git` (a spec that writes `.git/config` could make git run commands) or
+/// `.hivegen` (hivegen's own overrides).
+pub(crate) fn is_safe_relative(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.contains('\\')
+        && !p.contains(':')
+        && p.split('/').all(|c| {
+            !c.is_empty()
+                && c != "."
+                && c != ".."
+                && !c.eq_ignore_ascii_case(".git")
+                && !c.eq_ignore_ascii_case(".hivegen")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str =
+        "id: d\ntitle: T\nmarker:\n  path: docs/M\n  content: \"M\\n\"\ndone: DONE\n";
+
+    fn message(e: &Error) -> String {
+        e.to_string()
+    }
+
+    #[test]
+    fn parses_a_minimal_spec() {
+        let s = PhaseSpec::parse(MINIMAL, "d.yaml").unwrap();
+        assert_eq!(s.id, "d");
+        assert_eq!(s.templates, "phase_d");
+        assert!(s.fills.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_location() {
+        let text = format!("{MINIMAL}colour: blue\n");
+        let Error::Spec { file, place, .. } = PhaseSpec::parse(&text, "d.yaml").unwrap_err() else {
+            panic!("a spec error")
+        };
+        assert_eq!(file, "d.yaml");
+        assert_eq!(place.map(|p| p.line), Some(7));
+    }
+
+    #[test]
+    fn an_error_points_at_the_offending_entry_not_at_a_comment_naming_it() {
+        let text = "# fills: backend/x.py is filled twice below\nid: d\ntitle: T\nmarker: {path: docs/M, content: M}\ndone: D\nfills:\n  - {file: backend/x.py, anchor: A}\n  - {file: backend/x.py, anchor: A}\n";
+        let e = PhaseSpec::parse(text, "d.yaml").unwrap_err();
+        let Error::Spec { place, .. } = &e else {
+            panic!("a spec error")
+        };
+        assert_eq!(place.as_ref().map(|p| p.line), Some(8), "{e}");
+        assert!(message(&e).contains("filled twice"));
+    }
+
+    #[test]
+    fn marker_ids_follow_the_pattern() {
+        assert_eq!(
+            marker_id("docs/BUILD_PHASE_*_COMPLETE", "docs/BUILD_PHASE_E_COMPLETE").as_deref(),
+            Some("e")
+        );
+        assert_eq!(
+            marker_id("docs/BUILD_PHASE_*_COMPLETE", "docs/README.md"),
+            None
+        );
+        assert_eq!(
+            marker_id("docs/BUILD_PHASE_*_COMPLETE", "docs/BUILD_PHASE__COMPLETE"),
+            None
+        );
+    }
+
+    #[test]
+    fn escaping_paths_are_refused() {
+        assert!(!is_safe_relative("../x"));
+        assert!(!is_safe_relative("/etc/passwd"));
+        assert!(!is_safe_relative("a/../../b"));
+        assert!(is_safe_relative("backend/app/main.py"));
+        assert!(!is_safe_relative(".git/config"));
+        assert!(!is_safe_relative("a/.GIT/hooks/pre-commit"));
+        assert!(!is_safe_relative(".hivegen/specs/d.yaml"));
+        let text = MINIMAL.replace("docs/M", "../M");
+        assert!(message(&PhaseSpec::parse(&text, "d.yaml").unwrap_err()).contains("escapes"));
+    }
+}

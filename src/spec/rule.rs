@@ -1,0 +1,132 @@
+//! Rule data: what a phase forbids, as its spec writes it (`rules:`). The engine that compiles
+//! and applies rules is [`crate::rules`]; this module only describes them.
+
+use serde::{Deserialize, Serialize};
+
+/// One forbidden-edit rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Rule {
+    /// Stable id, e.g. `D-ORM-RELATIONSHIP`: what reports, annotations and SARIF name.
+    pub(crate) id: String,
+    /// Structure or code.
+    pub(crate) kind: RuleKind,
+    /// The section of the phase document the rule comes from (`2.2`, `4`).
+    pub(crate) section: String,
+    /// What the rule forbids and why, for the user; the section is cited after it.
+    pub(crate) message: String,
+    /// What to do instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) help: Option<String>,
+    /// Path globs the rule applies to (`backend/app/models/*.py`); empty means every path.
+    /// `*` stays within a folder, `**` crosses folders.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) scope: Vec<String>,
+    /// Path globs the rule does not apply to, even within its scope.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) exclude: Vec<String>,
+    /// Structure rules: what is checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) check: Option<StructureCheck>,
+    /// `anchor-content` rules: the anchor whose content is restricted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) anchor: Option<String>,
+    /// `anchor-content` rules: the only statements the anchor may hold (compared with
+    /// whitespace and parentheses ignored; comments are always allowed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) allow: Vec<String>,
+    /// Code rules: what to match.
+    #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) matcher: Option<CodeMatch>,
+}
+
+/// The two kinds of rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum RuleKind {
+    /// Files created, deleted or renamed; protected paths; edits outside anchors.
+    Structure,
+    /// Calls, imports, decorators, attributes or patterns, in code only.
+    Code,
+}
+
+/// What a structure rule checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum StructureCheck {
+    /// A file is created, other than the phase's marker and the files its spec creates.
+    Created,
+    /// A file is deleted.
+    Deleted,
+    /// A file is renamed.
+    Renamed,
+    /// Any change (create, edit, delete, rename) of a path in scope: `desktop/**`, ….
+    Touched,
+    /// An existing file changes outside its anchor bodies (end-marker stamps excepted).
+    OutsideAnchor,
+    /// The anchor named by `anchor` holds a statement not in `allow`.
+    AnchorContent,
+    /// A phase is complete but a phase it requires is not (tree check).
+    PhaseOrder,
+    /// A fill of a completed phase no longer matches its checksum: frozen code was edited
+    /// (tree check).
+    FillIntact,
+    /// The anchors of a completed phase's files are well formed and present (tree check).
+    AnchorsWellFormed,
+    /// Every anchor a completed phase fills holds something: a marker alone does not make a
+    /// phase complete (tree check).
+    FillsComplete,
+}
+
+/// What a code rule matches. Dotted patterns (`calls`, `imports`, `decorators`, `attributes`)
+/// use `*` for one segment and `**` for any number: `**.relationship` is any callee whose last
+/// segment is `relationship`. Imports also match the modules beneath (`jwt` matches
+/// `from jwt.algorithms import RSAAlgorithm`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CodeMatch {
+    /// Callees: `**.relationship`, `subprocess.**`, `open`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) calls: Vec<String>,
+    /// Imported modules or names: `jwt`, `fastapi.BackgroundTasks`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) imports: Vec<String>,
+    /// Decorators: `**.middleware`, `**.exception_handler`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) decorators: Vec<String>,
+    /// Attribute accesses: `**.join`, `**.session.query`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) attributes: Vec<String>,
+    /// Identifiers, exactly: `WebSocket`, `AsyncSession`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) names: Vec<String>,
+    /// Keyword arguments, exactly: `backref`, `back_populates`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) keywords: Vec<String>,
+    /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) syntax: Vec<String>,
+    /// tree-sitter queries over the Python syntax tree (each costs about a millisecond to
+    /// compile: prefer `syntax` and the lists above); the first capture (or the whole
+    /// match) is reported: `(await) @hit`, `(while_statement condition: (true)) @hit`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) queries: Vec<String>,
+    /// Dotted names never reported, though a pattern above matches them: `os.path.join`,
+    /// `<str>.join` (a string's join is not a database join).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) except: Vec<String>,
+}
+
+impl CodeMatch {
+    /// True when the matcher lists nothing to find.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+            && self.imports.is_empty()
+            && self.decorators.is_empty()
+            && self.attributes.is_empty()
+            && self.names.is_empty()
+            && self.keywords.is_empty()
+            && self.syntax.is_empty()
+            && self.queries.is_empty()
+    }
+}
