@@ -128,7 +128,7 @@ pub enum Error {
         /// The file.
         file: String,
         /// Where in it.
-        place: Option<Place>,
+        place: Option<Box<Place>>,
         /// What is wrong.
         message: String,
         /// What to do.
@@ -140,7 +140,7 @@ pub enum Error {
         /// The template, as named in messages.
         file: String,
         /// Where in it.
-        place: Option<Place>,
+        place: Option<Box<Place>>,
         /// What is wrong.
         message: String,
         /// What to do.
@@ -152,9 +152,9 @@ pub enum Error {
         /// The file.
         file: String,
         /// The offending marker.
-        place: Place,
+        place: Box<Place>,
         /// What is wrong.
-        error: AnchorError,
+        error: Box<AnchorError>,
     },
     /// `git` failed or is missing.
     #[error("{message}")]
@@ -212,7 +212,7 @@ impl Error {
         Self::Spec {
             code: "spec",
             file: file.into(),
-            place,
+            place: place.map(Box::new),
             message: message.into(),
             help: help.into(),
         }
@@ -256,9 +256,13 @@ pub(crate) fn yaml(
     let full = e.to_string();
     let first = full.lines().next().unwrap_or(&full).trim();
     let message = LEAD.replace(first, "").into_owned();
-    let place = e
-        .location()
-        .map(|loc| Place::in_text(text, loc.line() as usize, loc.column() as usize));
+    let place = e.location().map(|loc| {
+        Box::new(Place::in_text(
+            text,
+            loc.line() as usize,
+            loc.column() as usize,
+        ))
+    });
     Error::Spec {
         code,
         file: file.to_string(),

@@ -118,7 +118,7 @@ fn convert(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Err
             };
             Error::Template {
                 file,
-                place: Some(place),
+                place: Some(Box::new(place)),
                 message: format!("{kind}: {}", r.message()),
                 help: "fix the template; the domain model is `domain`, the phase `phase`, the target `fill` or `file`".into(),
             }

@@ -126,6 +126,7 @@ fn apply_plan(phase: &Phase, plan: &Plan, repo: &DiskRepo, out: &Out) -> Result<
             repo.root.display()
         ));
         out.result(&spec.done);
+        say_next(phase, repo, out);
         return Ok(Exit::Success);
     }
     apply::apply(&repo.root, &plan.changes)?;
@@ -176,7 +177,18 @@ fn apply_plan(phase: &Phase, plan: &Plan, repo: &DiskRepo, out: &Out) -> Result<
         repo.root.display()
     ));
     out.result(&spec.done);
+    say_next(phase, repo, out);
     Ok(Exit::Success)
+}
+
+/// The phase's next step, from its spec, with `{repo}` standing for the repository.
+fn say_next(phase: &Phase, repo: &DiskRepo, out: &Out) {
+    if let Some(next) = &phase.spec.next {
+        let repo = repo.root.display().to_string();
+        for line in next.trim_end().lines() {
+            out.say(format!("hivegen: {}", line.replace("{repo}", &repo)));
+        }
+    }
 }
 
 /// `--check`: the files and anchors that would change, and why, on stdout; one summary on

@@ -3,7 +3,7 @@
 
 use super::diag::Diagnostic;
 use crate::error::Error;
-use crate::plan::{Protection, Refusal};
+use crate::plan::{Guarded, Protection, Refusal};
 use crate::rules::Finding;
 
 /// The diagnostic of an error (exit 2).
@@ -36,12 +36,12 @@ pub(crate) fn error(e: &Error) -> Diagnostic {
             place,
             help,
             ..
-        } => d(code).file(file.clone()).place(place.as_ref()).help(help.clone()),
+        } => d(code).file(file.clone()).place(place.as_deref()).help(help.clone()),
         Error::Template {
             file, place, help, ..
         } => d("template")
             .file(file.clone())
-            .place(place.as_ref())
+            .place(place.as_deref())
             .help(help.clone()),
         Error::Anchor { file, place, error } => d("anchor")
             .file(file.clone())
@@ -101,27 +101,7 @@ pub(crate) fn refusal(r: &Refusal) -> Diagnostic {
                 "the anchor is `<!-- SECTION:{anchor} -->` … `<!-- /SECTION:{anchor} -->`; {}",
                 restore(file, creator.as_deref())
             )),
-        Refusal::Guarded(g) => {
-            let (code, message, help) = match &g.why {
-                Protection::Foreign(what) => (
-                    "hand-edit",
-                    format!("anchor `{}` of {} {what}", g.anchor, g.file),
-                    "keep the edit by moving it out of the fill, or rerun with --force to overwrite it".to_string(),
-                ),
-                Protection::Complete => (
-                    "frozen",
-                    format!(
-                        "anchor `{}` of {} is frozen: its phase is complete, and the templates or the domain model now render it differently",
-                        g.anchor, g.file
-                    ),
-                    "code of a completed phase stays as it is; rerun with --force to reopen the phase and rewrite it".to_string(),
-                ),
-            };
-            Diagnostic::refused(code, message)
-                .file(g.file.clone())
-                .place(Some(&g.place))
-                .help(help)
-        }
+        Refusal::Guarded(g) => guarded(g),
         Refusal::Frozen {
             phase,
             file,
@@ -175,6 +155,29 @@ pub(crate) fn refusal(r: &Refusal) -> Diagnostic {
             d
         }
     }
+}
+
+/// A fill that only `--force` may overwrite, in a run without it.
+fn guarded(g: &Guarded) -> Diagnostic {
+    let (code, message, help) = match &g.why {
+        Protection::Foreign(what) => (
+            "hand-edit",
+            format!("anchor `{}` of {} {what}", g.anchor, g.file),
+            "keep the edit by moving it out of the fill, or rerun with --force to overwrite it",
+        ),
+        Protection::Complete => (
+            "frozen",
+            format!(
+                "anchor `{}` of {} is frozen: its phase is complete, and the templates or the domain model now render it differently",
+                g.anchor, g.file
+            ),
+            "code of a completed phase stays as it is; rerun with --force to reopen the phase and rewrite it",
+        ),
+    };
+    Diagnostic::refused(code, message)
+        .file(g.file.clone())
+        .place(Some(&g.place))
+        .help(help)
 }
 
 /// How to restore a file a phase needs: from the phase that lays it, when hivegen knows it.

@@ -156,8 +156,8 @@ fn fillable_text(file: &str, bytes: &[u8]) -> Result<String> {
 fn parse_anchors(file: &str, text: &str) -> Result<Vec<Anchor>> {
     anchor::parse(text).map_err(|error| Error::Anchor {
         file: file.to_string(),
-        place: Place::in_text(text, error.line, error.col),
-        error,
+        place: Box::new(Place::in_text(text, error.line, error.col)),
+        error: Box::new(error),
     })
 }
 

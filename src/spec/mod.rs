@@ -37,6 +37,9 @@ pub struct PhaseSpec {
     pub(crate) marker: MarkerSpec,
     /// The line printed when the phase is done.
     pub(crate) done: String,
+    /// What to do next, said (on stderr) once the phase is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) next: Option<String>,
     /// Files the phase creates (besides its marker), each from a template.
     pub(crate) creates: Vec<CreateSpec>,
     /// Anchors the phase fills, each from a template.
@@ -135,11 +138,85 @@ struct RawSpec {
     marker: Spanned<MarkerSpec>,
     done: String,
     #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
     creates: Vec<Spanned<CreateSpec>>,
     #[serde(default)]
     fills: Vec<Spanned<FillSpec>>,
     #[serde(default)]
     rules: Vec<Spanned<Rule>>,
+}
+
+impl RawSpec {
+    /// Checks what the YAML's shape cannot: ids, paths, the marker pattern, unique fills.
+    fn validate(&self, text: &str, origin: &str) -> Result<()> {
+        let bad = |at: &serde_saphyr::Location, message: String, help: &str| {
+            let place = Place::in_text(text, at.line() as usize, at.column() as usize);
+            Error::spec(origin, Some(place), message, help)
+        };
+        let id = &self.id.value;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase()) {
+            let message = format!("phase id `{id}` must be lowercase letters");
+            return Err(bad(&self.id.referenced, message, FIX_HELP));
+        }
+        for (p, at) in self.paths() {
+            if !is_safe_relative(&p) {
+                return Err(bad(
+                    at,
+                    format!("path `{p}` escapes the repository"),
+                    PATH_HELP,
+                ));
+            }
+        }
+        let marker = &self.marker.value;
+        if let Some(pattern) = &marker.pattern {
+            if marker_id(pattern, &marker.path).as_deref() != Some(id.as_str()) {
+                return Err(bad(
+                    &self.marker.referenced,
+                    format!(
+                        "the marker pattern `{pattern}` does not match the phase's own marker `{}`",
+                        marker.path
+                    ),
+                    "write the pattern as the marker's path with `*` where the phase id stands",
+                ));
+            }
+        }
+        if let (true, Some(f)) = (self.scaffold, self.fills.first()) {
+            return Err(bad(
+                &f.referenced,
+                "a scaffold phase creates files; it fills no anchors".into(),
+                "move the fills to a phase that requires this one",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for f in &self.fills {
+            if !seen.insert((&f.value.file, &f.value.anchor)) {
+                let message = format!(
+                    "anchor `{}` of `{}` is filled twice",
+                    f.value.anchor, f.value.file
+                );
+                return Err(bad(&f.referenced, message, FIX_HELP));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every path the spec names, with where: the marker, files, templates.
+    fn paths(&self) -> Vec<(String, &serde_saphyr::Location)> {
+        let mut paths = vec![(self.marker.value.path.clone(), &self.marker.referenced)];
+        for c in &self.creates {
+            paths.push((c.value.path.clone(), &c.referenced));
+            paths.push((c.value.template(), &c.referenced));
+        }
+        for f in &self.fills {
+            paths.push((f.value.file.clone(), &f.referenced));
+            paths.push((f.value.template(), &f.referenced));
+        }
+        if let Some(t) = &self.templates {
+            paths.push((t.value.clone(), &t.referenced));
+        }
+        paths
+    }
 }
 
 const FIX_HELP: &str =
@@ -152,89 +229,15 @@ impl PhaseSpec {
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
         let raw: RawSpec = serde_saphyr::from_str(text)
             .map_err(|e| error::yaml("spec", &e, text, origin, FIX_HELP))?;
+        raw.validate(text, origin)?;
         let place = |loc: &serde_saphyr::Location| {
-            Some(Place::in_text(
-                text,
-                loc.line() as usize,
-                loc.column() as usize,
-            ))
+            Place::in_text(text, loc.line() as usize, loc.column() as usize)
         };
-        let bad = |at: &serde_saphyr::Location, message: String, help: &str| {
-            Error::spec(origin, place(at), message, help)
-        };
-        let id = raw.id.value.clone();
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase()) {
-            return Err(bad(
-                &raw.id.referenced,
-                format!("phase id `{id}` must be lowercase letters"),
-                FIX_HELP,
-            ));
-        }
-        let marker_at = &raw.marker.referenced;
-        let mut paths = vec![(raw.marker.value.path.clone(), marker_at)];
-        paths.extend(raw.creates.iter().flat_map(|c| {
-            [
-                (c.value.path.clone(), &c.referenced),
-                (c.value.template(), &c.referenced),
-            ]
-        }));
-        paths.extend(raw.fills.iter().flat_map(|f| {
-            [
-                (f.value.file.clone(), &f.referenced),
-                (f.value.template(), &f.referenced),
-            ]
-        }));
-        if let Some(t) = &raw.templates {
-            paths.push((t.value.clone(), &t.referenced));
-        }
-        for (p, at) in &paths {
-            if !is_safe_relative(p) {
-                return Err(bad(
-                    at,
-                    format!("path `{p}` escapes the repository"),
-                    PATH_HELP,
-                ));
-            }
-        }
-        if let Some(pattern) = &raw.marker.value.pattern {
-            if marker_id(pattern, &raw.marker.value.path).as_deref() != Some(id.as_str()) {
-                return Err(bad(
-                    marker_at,
-                    format!(
-                        "the marker pattern `{pattern}` does not match the phase's own marker `{}`",
-                        raw.marker.value.path
-                    ),
-                    "write the pattern as the marker's path with `*` where the phase id stands",
-                ));
-            }
-        }
-        if raw.scaffold {
-            if let Some(f) = raw.fills.first() {
-                return Err(bad(
-                    &f.referenced,
-                    "a scaffold phase creates files; it fills no anchors".into(),
-                    "move the fills to a phase that requires this one",
-                ));
-            }
-        }
-        let mut seen = BTreeSet::new();
-        for f in &raw.fills {
-            if !seen.insert((f.value.file.clone(), f.value.anchor.clone())) {
-                return Err(bad(
-                    &f.referenced,
-                    format!(
-                        "anchor `{}` of `{}` is filled twice",
-                        f.value.anchor, f.value.file
-                    ),
-                    FIX_HELP,
-                ));
-            }
-        }
+        let id = raw.id.value;
         Ok(Self {
             templates: raw
                 .templates
                 .map_or_else(|| format!("phase_{id}"), |t| t.value),
-            id,
             title: raw.title,
             document: raw.document,
             requires: raw.requires.into_iter().map(|r| r.value).collect(),
@@ -242,23 +245,15 @@ impl PhaseSpec {
             repository_files: raw.repository_files,
             marker: raw.marker.value,
             done: raw.done,
+            next: raw.next,
             creates: raw.creates.into_iter().map(|c| c.value).collect(),
             fills: raw.fills.into_iter().map(|f| f.value).collect(),
             origin: Origin {
                 file: origin.to_string(),
-                rules: raw
-                    .rules
-                    .iter()
-                    .map(|r| {
-                        Place::in_text(
-                            text,
-                            r.referenced.line() as usize,
-                            r.referenced.column() as usize,
-                        )
-                    })
-                    .collect(),
+                rules: raw.rules.iter().map(|r| place(&r.referenced)).collect(),
             },
             rules: raw.rules.into_iter().map(|r| r.value).collect(),
+            id,
         })
     }
 

@@ -2,7 +2,8 @@
 //! template error, a refusal. Each shows `file:line:col`, the offending line with a caret, and
 //! what to do next. Temp paths are filtered to `[REPO]` and `[ASSETS]`.
 
-use crate::previews::{run, run_colour, scaffolded};
+use crate::previews::run_colour;
+use crate::support::repos::{mini_scaffold as scaffolded, run_with as run};
 use crate::support::Run;
 
 /// Exit code and stderr, as one snapshot; stdout must be empty (diagnostics are messages).

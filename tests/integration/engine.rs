@@ -1,22 +1,12 @@
 //! The engine on a small phase set: anchors, line endings, refusals, idempotence, atomicity.
 
-use crate::support::{mini_phases, Env};
+use crate::support::repos::{mini_phases, mini_scaffold as scaffolded, run_with};
+use crate::support::{Env, Run};
 
-/// Runs mini Phase C into the env root and returns the asset arguments.
-fn scaffolded() -> (Env, Vec<String>) {
-    let env = Env::new();
-    let assets = mini_phases(&env);
-    let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
-    args.extend(["phase", "c"]);
-    env.run(&args).success();
-    (env, assets)
-}
-
-fn phase_d(env: &Env, assets: &[String], extra: &[&str]) -> crate::support::Run {
-    let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
-    args.extend(["phase", "d"]);
+fn phase_d(env: &Env, assets: &[String], extra: &[&str]) -> Run {
+    let mut args = vec!["phase", "d"];
     args.extend(extra);
-    env.run(&args)
+    run_with(env, assets, &args)
 }
 
 #[test]
@@ -26,9 +16,15 @@ fn phase_c_then_d_fills_every_anchor_and_writes_the_marker() {
         env.read("docs/BUILD_PHASE_C_COMPLETE"),
         "PHASE C COMPLETE\n"
     );
-    let run = phase_d(&env, &assets, &[]);
-    run.success();
-    assert_eq!(run.last_line(), "PHASE D DONE — READY FOR PHASE E");
+    phase_d(&env, &assets, &[])
+        .success()
+        .stdout_is("PHASE D DONE — READY FOR PHASE E\n")
+        .stderr_is(concat!(
+            "  filled  app/a.py  STRUCTURE (empty)\n",
+            "  filled  app/b.py  LOGIC (empty)\n",
+            "  created docs/BUILD_PHASE_D_COMPLETE\n",
+            "hivegen: Phase D wrote 3 files in .\n",
+        ));
     assert_eq!(
         env.read("docs/BUILD_PHASE_D_COMPLETE"),
         "PHASE D COMPLETE\n"
@@ -276,6 +272,53 @@ fn permissions_are_kept() {
     assert_eq!(mode & 0o777, 0o750);
 }
 
+/// A fresh GitHub repository (a README, a LICENSE, a `.gitignore`, a workflow) takes the
+/// scaffold beside its files, which stay byte for byte; anything else is refused by name.
+#[test]
+fn phase_c_lays_the_scaffold_beside_repository_files_only() {
+    let env = Env::new();
+    let files: [(&str, &[u8]); 5] = [
+        ("README.md", b"# HiveSync\r\n"),
+        ("LICENSE", b"MIT\n"),
+        (".gitignore", b"*.pyc\n"),
+        (".github/workflows/ci.yml", b"name: ci\n"),
+        (".editorconfig", b"root = true\n"),
+    ];
+    for (rel, bytes) in files {
+        env.write(rel, bytes);
+    }
+    env.run(&["phase", "c"])
+        .success()
+        .stdout_is("PHASE C DONE — READY FOR PHASE D\n");
+    for (rel, bytes) in files {
+        assert_eq!(env.bytes(rel), bytes, "{rel} changed");
+    }
+    assert!(env.path("backend/app/main.py").is_file());
+
+    let other = Env::new();
+    other
+        .write("README.md", "mine\n")
+        .write("notes.txt", "mine\n");
+    other
+        .run(&["phase", "c"])
+        .code(1)
+        .stderr_has("holds notes.txt")
+        .stderr_has("nothing was written");
+    assert_eq!(other.files(""), ["README.md", "notes.txt"]);
+}
+
+/// A file the scaffold lays that is already there is refused by its name, not overwritten.
+#[test]
+fn phase_c_refuses_a_scaffold_path_that_exists() {
+    let env = Env::new();
+    env.write("backend/app/main.py", "print('mine')\n");
+    let run = env.run(&["phase", "c"]);
+    run.code(1)
+        .stderr_has("refused[exists]: backend/app/main.py already exists");
+    assert_eq!(env.read("backend/app/main.py"), "print('mine')\n");
+    assert_eq!(env.files(""), ["backend/app/main.py"]);
+}
+
 #[test]
 fn phase_c_refuses_a_folder_with_content_but_accepts_an_empty_git_repo() {
     let env = Env::new();
@@ -504,105 +547,6 @@ fn a_read_only_target_is_refused_with_nothing_written() {
     assert_eq!(env.fingerprint(), before);
 }
 
-/// Regression: created files had tempfile's 0600 mode whatever the umask, so a shared checkout
-/// or a container running as another user could not read the scaffold.
-#[cfg(unix)]
-#[test]
-fn created_files_get_the_usual_mode() {
-    use std::os::unix::fs::PermissionsExt;
-    let (env, assets) = scaffolded();
-    phase_d(&env, &assets, &[]).success();
-    for file in [
-        "app/a.py",
-        "docs/BUILD_PHASE_C_COMPLETE",
-        "docs/BUILD_PHASE_D_COMPLETE",
-    ] {
-        let mode = std::fs::metadata(env.path(file))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777;
-        // 0666 less the umask: readable by others under the usual 022 or 002.
-        assert_eq!(mode & 0o644, 0o644 & mode, "{file}: {mode:o}");
-        assert!(
-            mode & 0o044 != 0 || mode & 0o600 == 0o600,
-            "{file}: {mode:o}"
-        );
-        assert_ne!(mode, 0o600, "{file} has tempfile's private mode");
-    }
-}
-
-/// Regression: a path that did not exist yet was not checked, so a symlinked parent folder
-/// carried a created file outside the repository.
-#[cfg(unix)]
-#[test]
-fn a_created_file_under_a_symlinked_folder_leading_outside_is_refused() {
-    let env = Env::new();
-    let outside = tempfile::tempdir().unwrap();
-    env.asset(
-        "specs/x.yaml",
-        "id: x\ntitle: X\nmarker: {path: out/MARK, content: \"X\\n\"}\ndone: X DONE\n",
-    );
-    std::os::unix::fs::symlink(outside.path(), env.path("out")).unwrap();
-    let specs = env.asset_path("specs");
-    env.run(&["--specs", &specs, "phase", "x"])
-        .code(2)
-        .stderr_has("leads outside the repository");
-    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
-}
-
-/// Regression: a spec could name `.git/config` (git runs commands from it).
-#[test]
-fn a_spec_path_into_dot_git_is_refused() {
-    let env = Env::new();
-    env.asset(
-        "specs/x.yaml",
-        "id: x\ntitle: X\nmarker: {path: .git/config, content: \"[core]\\n\"}\ndone: X DONE\n",
-    );
-    let specs = env.asset_path("specs");
-    env.run(&["--specs", &specs, "phase", "x"])
-        .code(2)
-        .stderr_has("escapes the repository");
-    assert!(!env.path(".git").exists());
-}
-
-/// Regression: a marker with other content made `phase d` refuse its own rewrite of the marker
-/// as an edit outside the anchors.
-#[test]
-fn a_marker_with_other_content_is_rewritten() {
-    let env = Env::new();
-    env.run(&["phase", "c"]).success();
-    env.run(&["phase", "d"]).success();
-    env.write("docs/BUILD_PHASE_D_COMPLETE", "garbage\r\n");
-    env.run(&["phase", "d"]).success();
-    assert_eq!(
-        env.read("docs/BUILD_PHASE_D_COMPLETE"),
-        "PHASE D COMPLETE\n"
-    );
-}
-
-/// Regression: with a later phase complete, a hand edit was refused with "rerun with --force",
-/// and --force then refused as frozen: the advice went round in a circle.
-#[test]
-fn a_hand_edit_under_a_later_phase_gets_one_consistent_answer() {
-    let (env, assets) = scaffolded();
-    phase_d(&env, &assets, &[]).success();
-    let edited = env.read("app/a.py").replace("A = \"d\"", "A = \"mine\"");
-    env.write("app/a.py", &edited);
-    env.write("docs/BUILD_PHASE_E_COMPLETE", "PHASE E COMPLETE\n");
-    for extra in [&[][..], &["--force"][..]] {
-        let run = phase_d(&env, &assets, extra);
-        run.code(1)
-            .stderr_has("refused[frozen]: anchor `STRUCTURE` of app/a.py would be rewritten (edited by hand)")
-            .stderr_has("git checkout -- app/a.py");
-        assert!(
-            !run.stderr.contains("--force to overwrite"),
-            "{}",
-            run.stderr
-        );
-    }
-}
-
 #[test]
 fn phase_d_before_phase_c_is_one_refusal() {
     let env = Env::new();
@@ -611,54 +555,12 @@ fn phase_d_before_phase_c_is_one_refusal() {
     assert_eq!(run.stderr.matches("refused[").count(), 1, "{}", run.stderr);
 }
 
-/// Regression: a failed `phase c` into a new folder left the folder behind.
-#[test]
-fn a_failed_phase_c_into_a_new_folder_leaves_nothing() {
-    let env = Env::new();
-    let empty_templates = env.asset("templates/phase_c/.keep", "");
-    let templates = empty_templates
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .display()
-        .to_string();
-    env.run(&[
-        "--templates",
-        &templates,
-        "phase",
-        "c",
-        "--repo",
-        "new/demo",
-    ])
-    .code(2)
-    .stderr_has("not found");
-    assert!(!env.path("new").exists());
-}
-
 #[test]
 fn phase_d_on_a_folder_that_does_not_exist_says_so() {
     Env::new()
         .run(&["phase", "d", "--repo", "nowhere"])
         .code(2)
         .stderr_has("nowhere does not exist");
-}
-
-/// Regression: the line ending was taken from the file's first line, so a file with an LF
-/// header and CRLF anchors got an LF body between CRLF markers.
-#[test]
-fn the_body_ends_its_lines_like_its_marker() {
-    let (env, assets) = scaffolded();
-    env.write(
-        "app/a.py",
-        "\"\"\"A.\"\"\"\n# <!-- SECTION:STRUCTURE -->\r\n# <!-- /SECTION:STRUCTURE -->\r\n",
-    );
-    phase_d(&env, &assets, &[]).success();
-    let a = env.read("app/a.py");
-    assert!(
-        a.contains("# <!-- SECTION:STRUCTURE -->\r\nA = \"d\"\r\n# <!-- /SECTION:STRUCTURE"),
-        "{a:?}"
-    );
 }
 
 /// Data that cannot be written is an error: a truncated report must not pass for a clean one.
@@ -672,20 +574,6 @@ fn output_to_a_full_disk_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the output"));
-}
-
-/// Regression: `phase c` in a repository where Phase D had filled the scaffold refused as if
-/// the folder were someone else's, with a "frozen" refusal that made no sense for Phase C.
-#[test]
-fn phase_c_after_phase_d_has_nothing_to_do() {
-    let env = Env::new();
-    env.run(&["phase", "c"]).success();
-    env.run(&["phase", "d"]).success();
-    let before = env.fingerprint();
-    env.run(&["phase", "c"])
-        .success()
-        .stderr_has("nothing to do");
-    assert_eq!(env.fingerprint(), before);
 }
 
 /// A template missing from an override folder is named by its path there.

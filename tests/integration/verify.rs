@@ -4,23 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::rules_corpus::{apply_handwritten_d, manifest};
+use crate::support::repos::{generated, generated_repo, handwritten_repo, phase_c_repo};
 use crate::support::{git, hivegen_in as hivegen};
-
-/// A repository with Phase C committed and `fixtures/handwritten_d` applied on top.
-fn handwritten_repo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::Builder::new()
-        .prefix("hivegen-verify-")
-        .tempdir()
-        .unwrap();
-    let repo = dir.path().join("repo");
-    hivegen(&repo, &["phase", "c"]).code(0);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase C"]);
-    apply_handwritten_d(&repo);
-    (dir, repo)
-}
 
 /// Adds a relationship and a websocket endpoint to the hand-written Phase D.
 fn add_violations(repo: &Path) {
@@ -180,64 +165,6 @@ fn a_later_unknown_phase_at_base_lifts_phase_d_change_rules() {
     hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
 }
 
-/// Regression: the change itself could lift Phase D's rules by adding a marker of a phase
-/// hivegen does not know, or by deleting Phase D's marker; both are read from base now.
-#[test]
-fn a_change_cannot_lift_its_own_rules() {
-    let (_dir, repo) = committed_handwritten_repo();
-    fs::write(
-        repo.join("docs/BUILD_PHASE_Z_COMPLETE"),
-        "PHASE Z COMPLETE\n",
-    )
-    .unwrap();
-    fs::write(
-        repo.join("backend/app/models/extra.py"),
-        "x = relationship('A')\n",
-    )
-    .unwrap();
-    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
-    out.code(1);
-    assert!(out.stdout.contains("D-FILE-CREATED"), "{}", out.stdout);
-    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
-
-    fs::remove_file(repo.join("docs/BUILD_PHASE_Z_COMPLETE")).unwrap();
-    fs::remove_file(repo.join("docs/BUILD_PHASE_D_COMPLETE")).unwrap();
-    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
-    out.code(1);
-    assert!(out.stdout.contains("D-FILE-DELETED"), "{}", out.stdout);
-    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
-}
-
-/// Regression: `verify` took its rules from the repository's own `.hivegen/specs/`, so a change
-/// adding a spec without rules passed.
-#[test]
-fn verify_ignores_the_repositorys_own_spec_overrides() {
-    let (_dir, repo) = committed_handwritten_repo();
-    let specs = repo.join(".hivegen/specs");
-    fs::create_dir_all(&specs).unwrap();
-    for name in ["phase_c.yaml", "phase_d.yaml"] {
-        let text = fs::read_to_string(manifest(&format!("phase_specs/{name}"))).unwrap();
-        let cut = text.find("\nrules:").map_or(text.len(), |i| i);
-        fs::write(specs.join(name), format!("{}\nrules: []\n", &text[..cut])).unwrap();
-    }
-    fs::write(
-        repo.join("backend/app/models/extra.py"),
-        "x = relationship('A')\n",
-    )
-    .unwrap();
-    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
-    out.code(1);
-    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
-}
-
-/// [`handwritten_repo`] with the hand-written Phase D committed: a clean tree after Phase D.
-fn committed_handwritten_repo() -> (tempfile::TempDir, PathBuf) {
-    let (dir, repo) = handwritten_repo();
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase D"]);
-    (dir, repo)
-}
-
 #[test]
 fn phase_d_marker_without_phase_c_is_a_violation() {
     let (_dir, repo) = handwritten_repo();
@@ -309,30 +236,14 @@ fn base_errors_exit_2() {
     );
 }
 
-/// Regression: `verify` in a folder that is not a HiveSync repository said "clean" with exit
-/// 0, so a wrong `--repo` in CI passed.
-#[test]
-fn verify_outside_a_hivesync_repository_exits_2() {
-    let plain = tempfile::tempdir().unwrap();
-    std::fs::write(plain.path().join("notes.txt"), "mine\n").unwrap();
-    for args in [&["verify"][..], &["verify", "--base", "HEAD"][..]] {
-        let run = hivegen(plain.path(), args);
-        run.code(2);
-        assert!(
-            run.stderr.contains("is not a HiveSync repository"),
-            "{}",
-            run.stderr
-        );
-    }
-}
-
 #[test]
 fn hivegens_own_phase_d_verifies_clean() {
-    let (_dir, repo) = generated(&["c"]);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase C"]);
+    let (_dir, repo) = phase_c_repo();
     hivegen(&repo, &["phase", "d"]).code(0);
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+    hivegen(&repo, &["verify"]).code(0);
+    // And once committed: a clean tree after Phase D.
+    let (_dir, repo) = generated_repo();
     hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
     hivegen(&repo, &["verify"]).code(0);
 }
@@ -450,89 +361,4 @@ fn without_a_base_every_anchor_of_the_tree_is_judged() {
         !found.iter().any(|(_, f)| f.starts_with("node_modules")),
         "{found:?}"
     );
-}
-
-/// Regression: a Phase D file with a byte that is not UTF-8 was skipped by every check, so a
-/// forbidden construct next to it passed.
-#[test]
-fn a_fill_file_that_is_not_utf8_is_a_violation() {
-    let (_dir, repo) = generated(&["c", "d"]);
-    let project = repo.join("backend/app/models/project.py");
-    let mut bytes = fs::read(&project).unwrap();
-    bytes.extend_from_slice(b"# caf\xe9\n");
-    fs::write(&project, bytes).unwrap();
-    let out = hivegen(&repo, &["verify"]);
-    out.code(1);
-    assert!(out.stdout.contains("is not UTF-8 text"), "{}", out.stdout);
-}
-
-/// Regression: `verify --base` followed symlinks, so a link to /dev/zero read until memory ran
-/// out, and a link to a file outside the repository had that file judged (and shown).
-#[cfg(unix)]
-#[test]
-fn verify_base_judges_a_symlink_as_its_target_path() {
-    let (_dir, repo) = committed_handwritten_repo();
-    std::os::unix::fs::symlink("/dev/zero", repo.join("backend/app/zero.py")).unwrap();
-    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
-    out.code(1);
-    assert!(out.stdout.contains("D-FILE-CREATED"), "{}", out.stdout);
-}
-
-/// Regression: a tree holding only Phase D's marker, every anchor empty, verified clean.
-#[test]
-fn a_marker_alone_does_not_complete_phase_d() {
-    let (_dir, repo) = generated(&["c"]);
-    fs::write(
-        repo.join("docs/BUILD_PHASE_D_COMPLETE"),
-        "PHASE D COMPLETE\n",
-    )
-    .unwrap();
-    let out = hivegen(&repo, &["verify"]);
-    out.code(1);
-    assert_eq!(
-        out.stdout.matches("error[D-INCOMPLETE]").count(),
-        22,
-        "{}",
-        out.stdout
-    );
-}
-
-/// Regression: with `--base`, code rules looked at changed lines only, so deleting the quotes
-/// around an unchanged `relationship(...)` line made it code without a finding.
-#[test]
-fn unquoting_an_unchanged_line_is_judged() {
-    let (_dir, repo) = generated(&["c"]);
-    let project = repo.join("backend/app/models/project.py");
-    let text = fs::read_to_string(&project).unwrap();
-    let quoted = text.replace(
-        "# <!-- /SECTION:STRUCTURE -->",
-        "_NOTE = \"\"\"\nowner = relationship(\"User\")\n\"\"\"\n# <!-- /SECTION:STRUCTURE -->",
-    );
-    fs::write(&project, &quoted).unwrap();
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "base"]);
-    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
-    let unquoted = quoted.replace("_NOTE = \"\"\"\n", "").replace(
-        "owner = relationship(\"User\")\n\"\"\"\n",
-        "owner = relationship(\"User\")\n",
-    );
-    fs::write(&project, unquoted).unwrap();
-    fs::write(
-        repo.join("docs/BUILD_PHASE_D_COMPLETE"),
-        "PHASE D COMPLETE\n",
-    )
-    .unwrap();
-    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
-    assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
-}
-
-/// A temp folder `r` with hivegen's phases `ids` run in order (no git yet).
-fn generated(ids: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("r");
-    for id in ids {
-        hivegen(&repo, &["phase", id]).code(0);
-    }
-    (dir, repo)
 }

@@ -1,10 +1,89 @@
-//! A test builder that runs the real binary in a temp dir (as just's `tests/test.rs` does).
+//! Test support: the one way tests run the real binary ([`hivegen`], a builder as just's
+//! `tests/test.rs` has), its outcome ([`Run`], compared whole with a diff on mismatch), a temp
+//! folder to run in ([`Env`]), and the repositories many tests start from ([`repos`]).
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use tempfile::TempDir;
+
+pub mod repos;
+
+/// A run of the hivegen binary under test, built up then [`run`](Hivegen::run): colour off
+/// unless asked for, nothing on stdin unless given.
+pub struct Hivegen {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+/// A run of the real binary, colour off.
+pub fn hivegen() -> Hivegen {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hivegen"));
+    cmd.env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env("NO_COLOR", "1");
+    Hivegen { cmd, stdin: None }
+}
+
+impl Hivegen {
+    /// Adds arguments.
+    pub fn args<S: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Runs on the repository `dir` (`--repo dir`).
+    pub fn repo(mut self, dir: &Path) -> Self {
+        self.cmd.arg("--repo").arg(dir);
+        self
+    }
+
+    /// Runs in the folder `dir`.
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// Sets environment variables.
+    pub fn envs(mut self, vars: &[(&str, &str)]) -> Self {
+        self.cmd.envs(vars.iter().copied());
+        self
+    }
+
+    /// Lets the colour variables be exactly `vars` (none of hivegen's defaults).
+    pub fn colour(mut self, vars: &[(&str, &str)]) -> Self {
+        self.cmd.env_remove("NO_COLOR");
+        self.envs(vars)
+    }
+
+    /// Gives `bytes` on stdin (the guard tests feed hook payloads this way).
+    #[allow(dead_code)]
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Runs it and waits.
+    pub fn run(mut self) -> Run {
+        self.cmd
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("hivegen runs");
+        if let Some(bytes) = self.stdin.take() {
+            let mut stdin = child.stdin.take().expect("stdin is piped");
+            // A hivegen that stops reading early must not fail the test with a broken pipe.
+            let _ = stdin.write_all(&bytes);
+        }
+        Run::from(child.wait_with_output().expect("hivegen ends"))
+    }
+}
 
 /// A temporary folder to run hivegen in.
 pub struct Env {
@@ -76,15 +155,11 @@ impl Env {
 
     /// Runs hivegen with `args` and extra environment variables.
     pub fn run_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
+        hivegen()
             .args(args)
             .current_dir(self.root())
-            .env_remove("CLICOLOR_FORCE")
-            .env("NO_COLOR", "1")
-            .envs(vars.iter().copied())
-            .output()
-            .expect("hivegen runs");
-        Run::from(out)
+            .envs(vars)
+            .run()
     }
 
     /// Every file under `rel` (sorted, `/`-separated, relative to `rel`), skipping `.git`.
@@ -156,6 +231,20 @@ impl Run {
         self
     }
 
+    /// stdout is exactly `expected`; a mismatch shows a line diff.
+    #[track_caller]
+    pub fn stdout_is(&self, expected: &str) -> &Self {
+        assert_same("stdout", &self.stdout, expected);
+        self
+    }
+
+    /// stderr is exactly `expected`; a mismatch shows a line diff.
+    #[track_caller]
+    pub fn stderr_is(&self, expected: &str) -> &Self {
+        assert_same("stderr", &self.stderr, expected);
+        self
+    }
+
     #[track_caller]
     pub fn stdout_has(&self, needle: &str) -> &Self {
         assert!(
@@ -176,17 +265,22 @@ impl Run {
     }
 }
 
+/// Fails with a line diff unless `actual` is `expected`.
+#[track_caller]
+fn assert_same(what: &str, actual: &str, expected: &str) {
+    if actual == expected {
+        return;
+    }
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string();
+    panic!("{what} differs from what was expected:\n{diff}");
+}
+
 /// Runs hivegen with `args` on the repository `dir` (`--repo dir`), colour off.
 pub fn hivegen_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_hivegen"))
-        .args(args)
-        .arg("--repo")
-        .arg(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("hivegen runs");
-    Run::from(out)
+    hivegen().args(args).repo(dir).run()
 }
 
 /// Runs git in `dir` with a fixed identity; fails the test with git's message if git fails.
@@ -211,39 +305,4 @@ pub fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// A small phase set (c scaffolds, d fills) for engine tests that must not depend on the real
-/// HiveSync templates. Returns the `--specs`/`--templates` arguments.
-pub fn mini_phases(env: &Env) -> Vec<String> {
-    env.asset(
-        "specs/c.yaml",
-        "id: c\ntitle: Mini scaffold\nscaffold: true\nmarker: {path: docs/BUILD_PHASE_C_COMPLETE, content: \"PHASE C COMPLETE\\n\", pattern: \"docs/BUILD_PHASE_*_COMPLETE\"}\ndone: C DONE\ncreates:\n  - path: app/a.py\n  - path: app/b.py\n",
-    );
-    env.asset(
-        "specs/d.yaml",
-        "id: d\ntitle: Mini fill\nrequires: [c]\nmarker: {path: docs/BUILD_PHASE_D_COMPLETE, content: \"PHASE D COMPLETE\\n\", pattern: \"docs/BUILD_PHASE_*_COMPLETE\"}\ndone: PHASE D DONE — READY FOR PHASE E\nfills:\n  - {file: app/a.py, anchor: STRUCTURE}\n  - {file: app/b.py, anchor: LOGIC}\n",
-    );
-    env.asset(
-        "templates/phase_c/app/a.py.tera",
-        "\"\"\"A.\"\"\"\n\n# <!-- SECTION:STRUCTURE -->\n# <!-- /SECTION:STRUCTURE -->\n",
-    );
-    env.asset(
-        "templates/phase_c/app/b.py.tera",
-        "\"\"\"B.\"\"\"\n\n\nclass B:\n    # <!-- SECTION:LOGIC -->\n    # <!-- /SECTION:LOGIC -->\n    pass\n",
-    );
-    env.asset(
-        "templates/phase_d/app/a.py.tera",
-        "A = \"{{ phase.id }}\"\n",
-    );
-    env.asset(
-        "templates/phase_d/app/b.py.tera",
-        "def run(self) -> int:\n    return 1\n",
-    );
-    vec![
-        "--specs".into(),
-        env.asset_path("specs"),
-        "--templates".into(),
-        env.asset_path("templates"),
-    ]
 }
