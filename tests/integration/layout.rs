@@ -187,19 +187,32 @@ fn the_library_exports_a_handful_of_items() {
 #[test]
 fn every_dependency_is_used() {
     let manifest: toml_like::Manifest = toml_like::read();
-    let all: String = sources().into_iter().map(|(_, t)| t).collect();
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let all: String = sources()
+        .into_iter()
+        .map(|(_, t)| t)
+        .chain(
+            walkdir::WalkDir::new(tests)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+                .map(|e| fs::read_to_string(e.path()).unwrap()),
+        )
+        .collect();
     let unused: Vec<&String> = manifest
         .dependencies
         .iter()
         .filter(|d| {
             let name = d.replace('-', "_");
-            !all.contains(&format!("{name}::")) && !all.contains(&format!("use {name}"))
+            !all.contains(&format!("{name}::"))
+                && !all.contains(&format!("use {name}"))
+                && !all.contains(&format!("{name}!"))
         })
         .collect();
     assert!(unused.is_empty(), "unused dependencies: {unused:?}");
 }
 
-/// Just enough of Cargo.toml: the names under `[dependencies]`.
+/// Just enough of Cargo.toml: the names under `[dependencies]` and `[dev-dependencies]`.
 mod toml_like {
     pub(super) struct Manifest {
         pub(super) dependencies: Vec<String>,
@@ -213,7 +226,7 @@ mod toml_like {
         for line in text.lines() {
             let line = line.trim();
             if line.starts_with('[') {
-                in_deps = line == "[dependencies]";
+                in_deps = line == "[dependencies]" || line == "[dev-dependencies]";
                 continue;
             }
             if in_deps {

@@ -13,6 +13,5 @@ mod previews;
 mod properties;
 mod python;
 mod regression;
-mod rules_corpus;
 mod snapshots;
 mod verify;
