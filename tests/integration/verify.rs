@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::support::repos::{generated, generated_repo, handwritten_repo, phase_c_repo};
+use crate::support::repos::{
+    copy_dir, generated, generated_repo, handwritten_repo, manifest, phase_c_repo,
+};
 use crate::support::{git, hivegen_in as hivegen};
 
 /// Adds a relationship and a websocket endpoint to the hand-written Phase D.
@@ -250,17 +252,7 @@ fn hivegens_own_phase_d_verifies_clean() {
 
 /// Copies the embedded templates to `to`, so that a test may break one.
 fn copy_templates(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&from).unwrap();
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    copy_dir(&manifest("templates"), to);
 }
 
 #[test]
