@@ -219,9 +219,13 @@ impl Cli {
                 SpecCommand::Show { id } => Task::SpecShow { id },
             },
         };
-        // A scaffold phase may lay a folder that does not exist yet; everything else needs one.
-        let may_create = matches!(task, Task::Phase { .. });
-        check_folder(&self.repo, may_create)?;
+        // A scaffold phase may lay a folder that does not exist yet, and `spec` only reads a
+        // repository's own `.hivegen/` when there is one; `verify` and `anchors` need one.
+        let may_be_absent = matches!(
+            task,
+            Task::Phase { .. } | Task::SpecList | Task::SpecShow { .. }
+        );
+        check_folder(&self.repo, may_be_absent)?;
         for path in [&self.specs, &self.templates, &self.domain]
             .into_iter()
             .flatten()
@@ -245,11 +249,11 @@ impl Cli {
     }
 }
 
-/// `path` must be a folder; with `may_create`, it may also not exist yet.
-fn check_folder(path: &Path, may_create: bool) -> Result<()> {
+/// `path` must be a folder; with `may_be_absent`, it may also not exist (yet).
+fn check_folder(path: &Path, may_be_absent: bool) -> Result<()> {
     match (path.is_dir(), path.exists()) {
         (true, _) => Ok(()),
-        (false, false) if may_create => Ok(()),
+        (false, false) if may_be_absent => Ok(()),
         (false, exists) => Err(Error::NotAFolder {
             path: path.to_path_buf(),
             exists,

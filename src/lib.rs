@@ -69,17 +69,18 @@ pub fn command() -> clap::Command {
 
 /// Runs one command on a repository. An error means exit 2.
 fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
-    // `anchors` needs no specs, so that a broken spec cannot break it.
-    if let Task::Anchors { json } = config.task {
-        return Ok(commands::anchors::run(&config.repo, json, out));
-    }
-    // `verify` must not take its rules from the repository it judges.
-    let repo_local = !matches!(config.task, Task::Verify { .. });
-    let assets = Assets::resolve(&config.overrides, &config.repo, repo_local)?;
-    let registry = Registry::from_sources(&assets.spec_sources()?)?;
     let repo = DiskRepo::new(config.repo.clone());
+    // Specs are read only by the commands that need them, so that a broken spec cannot break
+    // `anchors`; `verify` never takes them from the repository it judges.
+    let load = |repo_local: bool| -> Result<(Assets, Registry), Error> {
+        let assets = Assets::resolve(&config.overrides, &config.repo, repo_local)?;
+        let registry = Registry::from_sources(&assets.spec_sources()?)?;
+        Ok((assets, registry))
+    };
     match &config.task {
+        Task::Anchors { json } => Ok(commands::anchors::run(&config.repo, *json, out)),
         Task::Phase { id, force, mode } => {
+            let (assets, registry) = load(true)?;
             let request = commands::phase::Request {
                 id,
                 force: *force,
@@ -88,10 +89,10 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
             commands::phase::run(&registry, &assets, &repo, &request, out)
         }
         Task::Verify { base, format } => {
+            let (_, registry) = load(false)?;
             commands::verify::run(&registry, &repo, base.as_deref(), *format, out)
         }
-        Task::SpecList => Ok(commands::spec::list(&registry, out)),
-        Task::SpecShow { id } => commands::spec::show(&registry, id, out),
-        Task::Anchors { .. } => Ok(commands::anchors::run(&config.repo, false, out)),
+        Task::SpecList => Ok(commands::spec::list(&load(true)?.1, out)),
+        Task::SpecShow { id } => commands::spec::show(&load(true)?.1, id, out),
     }
 }

@@ -9,6 +9,7 @@ mod diagnostics;
 mod engine;
 mod help;
 mod layout;
+mod phases;
 mod previews;
 mod properties;
 mod python;
