@@ -10,7 +10,6 @@ use super::anchor_content::{allowed_atoms, foreign_statements};
 use super::compile::{CompiledRule, RuleSet};
 use super::finding::{finish, Finding};
 use super::outside::outside_changes;
-use super::python::PySource;
 use crate::error::Place;
 use crate::spec::StructureCheck;
 use crate::text;
@@ -215,14 +214,14 @@ fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding>
         return Vec::new();
     }
     let changed = changed_lines(old, new);
-    let src = PySource::parse(new);
+    let src = set.parse(path, new);
     let facts = src.facts();
     // What the old text already matched, by rule, what and source line: a hit whose line did
     // not change is still new when there are more of it than before (a string unquoted
     // around an unchanged line, an import that makes an unchanged call forbidden).
     let mut before: HashMap<(usize, String, String), usize> = HashMap::new();
     if let Some(old) = old {
-        let old_src = PySource::parse(old);
+        let old_src = set.parse(path, old);
         let old_facts = old_src.facts();
         for (i, r) in code_rules.iter().enumerate() {
             let code = r.code.as_ref().expect("code rules have a matcher");

@@ -27,13 +27,20 @@ impl fmt::Debug for NamedQuery {
 /// A compiled [`CodeMatch`].
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledCode {
-    calls: Vec<DottedPattern>,
+    /// Callees, and decorators too: `@app.middleware("http")` and
+    /// `app.middleware("http")(f)` are one thing.
+    callables: Vec<DottedPattern>,
     imports: Vec<DottedPattern>,
-    decorators: Vec<DottedPattern>,
     attributes: Vec<DottedPattern>,
     names: Vec<String>,
     keywords: Vec<String>,
     syntax: Vec<String>,
+    /// Lowercased.
+    strings: Vec<String>,
+    /// The positive model; empty when the rule has none.
+    allowed: Vec<DottedPattern>,
+    stub_only: bool,
+    pure_calls: Vec<DottedPattern>,
     queries: Vec<NamedQuery>,
     except: Vec<DottedPattern>,
 }
@@ -72,14 +79,19 @@ impl CompiledCode {
                 query: Arc::new(query),
             }]
         };
+        let mut callables = compile_all(&m.calls)?;
+        callables.extend(compile_all(&m.decorators)?);
         Ok(Self {
-            calls: compile_all(&m.calls)?,
+            callables,
             imports: compile_all(&m.imports)?,
-            decorators: compile_all(&m.decorators)?,
             attributes: compile_all(&m.attributes)?,
             names: m.names.clone(),
             keywords: m.keywords.clone(),
             syntax: m.syntax.clone(),
+            strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
+            allowed: compile_all(&m.allow_imports)?,
+            stub_only: m.stub_only,
+            pure_calls: compile_all(&m.pure_calls)?,
             queries,
             except: compile_all(&m.except)?,
         })
@@ -87,13 +99,15 @@ impl CompiledCode {
 
     fn fact_matches(&self, fact: &Fact) -> bool {
         let pats: &[DottedPattern] = match fact.kind {
-            FactKind::Call => &self.calls,
-            FactKind::Decorator => &self.decorators,
+            FactKind::Call | FactKind::Decorator => &self.callables,
             FactKind::Attribute => &self.attributes,
             FactKind::Import => &self.imports,
             FactKind::Name => return self.names.contains(&fact.name),
             FactKind::Keyword => return self.keywords.contains(&fact.name),
             FactKind::Syntax => return self.syntax.contains(&fact.name),
+            FactKind::Str => {
+                return !self.strings.is_empty() && self.strings.contains(&fact.name.to_lowercase())
+            }
         };
         if pats.is_empty() {
             return false;
@@ -108,6 +122,24 @@ impl CompiledCode {
         hit && !self.except.iter().any(|p| p.matches_segments(&segments))
     }
 
+    /// True when `fact` names something from another module that the positive model lacks.
+    fn not_allowed(&self, fact: &Fact) -> bool {
+        if self.allowed.is_empty()
+            || !fact.external
+            || !matches!(
+                fact.kind,
+                FactKind::Import | FactKind::Call | FactKind::Decorator | FactKind::Attribute
+            )
+        {
+            return false;
+        }
+        let segments = split(&fact.name);
+        !self
+            .allowed
+            .iter()
+            .any(|p| p.matches_prefix_segments(&segments) || p.is_below(&segments))
+    }
+
     /// Every hit in `src`, given its `facts`.
     pub(crate) fn hits(&self, src: &PySource<'_>, facts: &[Fact]) -> Vec<Hit> {
         let mut out: Vec<Hit> = facts
@@ -118,6 +150,27 @@ impl CompiledCode {
                 what: format!("{} `{}`", f.kind.describe(), f.name),
             })
             .collect();
+        // One report per name and line: `os.system` is both an attribute and a call.
+        let mut seen = std::collections::HashSet::new();
+        for f in facts.iter().filter(|f| self.not_allowed(f)) {
+            let line = src.text[..f.span.start].matches('\n').count();
+            if seen.insert((line, f.name.clone())) {
+                out.push(Hit {
+                    span: f.span.clone(),
+                    what: format!("`{}` is not among the names this code may use", f.name),
+                });
+            }
+        }
+        if self.stub_only {
+            for span in python::non_stub_statements(src, &self.pure_calls) {
+                let first = src.text[span.clone()].lines().next().unwrap_or("").trim();
+                let shown: String = first.chars().take(60).collect();
+                out.push(Hit {
+                    span,
+                    what: format!("`{shown}` is more than a stub"),
+                });
+            }
+        }
         for q in &self.queries {
             let mut cursor = QueryCursor::new();
             let mut matches = cursor.matches(&q.query, src.tree.root_node(), src.text.as_bytes());

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::code::CompiledCode;
+use super::python::{self, PySource};
 use crate::error::{Error, Result};
 use crate::spec::{PhaseSpec, Rule, RuleKind, StructureCheck};
 
@@ -37,6 +38,8 @@ pub struct RuleSet {
     pub(crate) document: String,
     /// Paths the phase may create: its marker and its `creates`.
     pub(crate) may_create: BTreeSet<String>,
+    /// The folder of the Python packages, for relative imports.
+    pub(crate) python_root: Option<String>,
     /// The rules, in spec order.
     pub(crate) rules: Vec<CompiledRule>,
 }
@@ -89,6 +92,7 @@ impl RuleSet {
             phase: spec.id.clone(),
             document,
             may_create,
+            python_root: spec.python_root.clone(),
             rules,
         })
     }
@@ -102,6 +106,15 @@ impl RuleSet {
         self.rules
             .iter()
             .filter(move |r| r.rule.check == Some(check) && r.applies_to(path))
+    }
+
+    /// `path` parsed as Python, its relative imports resolved through its package.
+    pub(crate) fn parse<'t>(&self, path: &str, text: &'t str) -> PySource<'t> {
+        let module = self
+            .python_root
+            .as_deref()
+            .and_then(|root| python::module_of(path, root));
+        PySource::parse_module(text, module)
     }
 
     /// The code rules that apply to `path`.

@@ -59,6 +59,19 @@ impl DottedPattern {
     }
 }
 
+impl DottedPattern {
+    /// True when `name` is a strict leading part of what the pattern names, literally:
+    /// `os` is below `os.urandom` (importing `os` to use `os.urandom`), `fastapi` below
+    /// `fastapi.APIRouter`.
+    pub(crate) fn is_below(&self, name: &[&str]) -> bool {
+        name.len() < self.segments.len()
+            && name
+                .iter()
+                .zip(&self.segments)
+                .all(|(n, p)| p != "*" && p != "**" && n == p)
+    }
+}
+
 impl fmt::Display for DottedPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)

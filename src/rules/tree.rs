@@ -12,7 +12,6 @@ use super::anchor_content::{allowed_atoms, foreign_statements};
 use super::change::{is_python, malformed};
 use super::compile::RuleSet;
 use super::finding::Finding;
-use super::python::PySource;
 use crate::anchor::{self, Anchor};
 use crate::error::Place;
 use crate::fill::{body_state, BodyState};
@@ -121,7 +120,7 @@ fn code_in_bodies(set: &RuleSet, file: &str, text: &str, bodies: &[Range<usize>]
     if code_rules.is_empty() {
         return Vec::new();
     }
-    let src = PySource::parse(text);
+    let src = set.parse(file, text);
     let facts = src.facts();
     let mut out = Vec::new();
     for r in code_rules {

@@ -33,6 +33,10 @@ pub struct PhaseSpec {
     /// a scaffold lays itself beside them and leaves them as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) repository_files: Vec<String>,
+    /// The folder that holds the Python packages (`backend`: `backend/app/models/user.py` is
+    /// `app.models.user`), for resolving relative imports in code rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) python_root: Option<String>,
     /// The marker file the phase writes when done.
     pub(crate) marker: MarkerSpec,
     /// The line printed when the phase is done.
@@ -135,6 +139,8 @@ struct RawSpec {
     templates: Option<Spanned<String>>,
     #[serde(default)]
     repository_files: Vec<String>,
+    #[serde(default)]
+    python_root: Option<String>,
     marker: Spanned<MarkerSpec>,
     done: String,
     #[serde(default)]
@@ -243,6 +249,7 @@ impl PhaseSpec {
             requires: raw.requires.into_iter().map(|r| r.value).collect(),
             scaffold: raw.scaffold,
             repository_files: raw.repository_files,
+            python_root: raw.python_root,
             marker: raw.marker.value,
             done: raw.done,
             next: raw.next,

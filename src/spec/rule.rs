@@ -103,9 +103,27 @@ pub(crate) struct CodeMatch {
     /// Keyword arguments, exactly: `backref`, `back_populates`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) keywords: Vec<String>,
-    /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`.
+    /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`,
+    /// `while` (any loop of that kind), `computed getattr`, `getattr on a module`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) syntax: Vec<String>,
+    /// String values used in code (dict keys, arguments, subscripts; never docstrings),
+    /// exactly but regardless of case: `access_token`, `Authorization`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) strings: Vec<String>,
+    /// The positive model: the only names this code may import or use from other modules
+    /// (dotted patterns; a pattern also allows the names beneath it, and importing a module
+    /// is allowed when a name beneath it is). Anything else from another module is a
+    /// violation, however it is spelled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) allow_imports: Vec<String>,
+    /// Stub-only code: function bodies hold a docstring, `pass`, `...`, `raise
+    /// NotImplementedError`, or return a pure value; nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) stub_only: bool,
+    /// With `stub_only`: the callables whose calls are pure values (`pathlib.PurePosixPath`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) pure_calls: Vec<String>,
     /// tree-sitter queries over the Python syntax tree (each costs about a millisecond to
     /// compile: prefer `syntax` and the lists above); the first capture (or the whole
     /// match) is reported: `(await) @hit`, `(while_statement condition: (true)) @hit`.
@@ -127,6 +145,9 @@ impl CodeMatch {
             && self.names.is_empty()
             && self.keywords.is_empty()
             && self.syntax.is_empty()
+            && self.strings.is_empty()
+            && self.allow_imports.is_empty()
+            && !self.stub_only
             && self.queries.is_empty()
     }
 }

@@ -1,0 +1,162 @@
+//! Walking a parsed file into [facts](super::Fact): one cursor, depth first, in source order.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::resolve::identifier;
+use super::{Fact, FactKind, PySource};
+
+/// Every fact of `src`, in source order.
+pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
+    let aliases = src.aliases();
+    let mut facts = Vec::new();
+    let mut cursor = src.tree.walk();
+    loop {
+        visit(src, cursor.node(), &aliases, &mut facts);
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return facts;
+            }
+        }
+    }
+}
+
+fn visit(
+    src: &PySource<'_>,
+    node: Node<'_>,
+    aliases: &HashMap<String, String>,
+    facts: &mut Vec<Fact>,
+) {
+    let mut push = |kind, (name, external): (String, bool), at: Node<'_>| {
+        facts.push(Fact {
+            kind,
+            name,
+            span: at.byte_range(),
+            external,
+        })
+    };
+    match node.kind() {
+        "call" => {
+            if let Some(f) = node.child_by_field_name("function") {
+                push(FactKind::Call, src.dotted(f, aliases), f);
+                if let Some(what) = dynamic_access(src, node, f, aliases) {
+                    push(FactKind::Syntax, (what.to_string(), false), node);
+                }
+            }
+        }
+        "decorator" => {
+            if let Some(expr) = node.named_child(0) {
+                let target = match expr.kind() {
+                    "call" => expr.child_by_field_name("function").unwrap_or(expr),
+                    _ => expr,
+                };
+                push(FactKind::Decorator, src.dotted(target, aliases), node);
+            }
+        }
+        "attribute" => push(FactKind::Attribute, src.dotted(node, aliases), node),
+        "identifier" => {
+            let name = identifier(src.text_of(node));
+            let external = aliases.contains_key(&name);
+            push(FactKind::Name, (name, external), node);
+        }
+        "keyword_argument" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                push(
+                    FactKind::Keyword,
+                    (identifier(src.text_of(name)), false),
+                    name,
+                );
+            }
+        }
+        "import_statement" | "import_from_statement" => {
+            for (full, _, at) in src.imports_of(node) {
+                push(FactKind::Import, (full, true), at);
+            }
+        }
+        "string" => {
+            if let Some(value) = string_value(src, node) {
+                push(FactKind::Str, (value, false), node);
+            }
+        }
+        "await" if node.is_named() => push(FactKind::Syntax, ("await".into(), false), node),
+        "function_definition" | "with_statement" | "for_statement"
+            if node.child(0).is_some_and(|c| c.kind() == "async") =>
+        {
+            let what = match node.kind() {
+                "function_definition" => "async def",
+                "with_statement" => "async with",
+                _ => "async for",
+            };
+            push(FactKind::Syntax, (what.into(), false), node);
+        }
+        "while_statement" => {
+            push(FactKind::Syntax, ("while".into(), false), node);
+            // `while True:`, and its spellings `while 1:`, `while 2:` …
+            let forever = node.child_by_field_name("condition").is_some_and(|c| {
+                c.kind() == "true"
+                    || (c.kind() == "integer" && !src.text_of(c).trim_start_matches('0').is_empty())
+            });
+            if forever {
+                push(FactKind::Syntax, ("while True".into(), false), node);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `getattr(x, name)` and its kin reach any attribute by a name the rules cannot read: with
+/// a computed name (anything but a string literal), or on a module (where a literal name
+/// reaches a forbidden function, `getattr(orm, "relationship")`). An object's own attributes
+/// by a computed name (`getattr(self, column.name)`, as `as_dict()` does) stay allowed.
+fn dynamic_access(
+    src: &PySource<'_>,
+    call: Node<'_>,
+    function: Node<'_>,
+    aliases: &HashMap<String, String>,
+) -> Option<&'static str> {
+    if function.kind() != "identifier" {
+        return None;
+    }
+    let name = identifier(src.text_of(function));
+    if !matches!(name.as_str(), "getattr" | "setattr" | "delattr" | "hasattr")
+        || aliases.contains_key(&name)
+    {
+        return None;
+    }
+    let args = call.child_by_field_name("arguments")?;
+    let object = args.named_child(0)?;
+    let attribute = args.named_child(1)?;
+    let (_, on_module) = src.dotted(object, aliases);
+    if on_module {
+        return Some("getattr on a module");
+    }
+    let literal = attribute.kind() == "string" && string_value(src, attribute).is_some();
+    let own = object.kind() == "identifier" && matches!(src.text_of(object), "self" | "cls");
+    (!literal && !own).then_some("computed getattr")
+}
+
+/// The text of a plain string literal used as a value, `None` for a docstring, an
+/// interpolated string, or a string that is part of a concatenation.
+pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let parent = node.parent()?;
+    if parent.kind() == "expression_statement" || parent.kind() == "concatenated_string" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut value = String::new();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_content" => value.push_str(src.text_of(child)),
+            "interpolation" => return None,
+            _ => {}
+        }
+    }
+    Some(value)
+}

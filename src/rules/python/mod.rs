@@ -1,0 +1,151 @@
+//! Python source as facts: the calls, imports, decorators, attribute accesses, names, keyword
+//! arguments, string values and constructs of a file, each with its place, read with a real
+//! parser (tree-sitter) the way Python reads it.
+//!
+//! Only code yields facts: a comment or a docstring is a leaf to the parser, so
+//! "relationship" written there is never a call. Names are resolved through the file's imports
+//! and through assignments (`from sqlalchemy.orm import relationship as rel; r = rel` makes
+//! `r(...)` a call of `sqlalchemy.orm.relationship`), relative imports through the module's
+//! place in its package, and identifiers are NFKC-normalised as Python does (`ｒelationship` is
+//! `relationship`).
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use tree_sitter::{Language, Parser, Tree};
+
+mod facts;
+mod resolve;
+mod stubs;
+
+pub(crate) use resolve::{module_of, Module};
+pub(crate) use stubs::non_stub_statements;
+
+/// What a fact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum FactKind {
+    /// `f(...)`: the dotted name of the callee.
+    Call,
+    /// `import m`, `from m import x`: the full name imported (`m`, `m.x`).
+    Import,
+    /// `@d` or `@d(...)`: the decorator's dotted name.
+    Decorator,
+    /// `a.b`: the dotted name, the object resolved (`<str>` for a string literal, `<call>` for
+    /// a call, `<expr>` for anything else).
+    Attribute,
+    /// An identifier.
+    Name,
+    /// `f(key=...)`: the keyword.
+    Keyword,
+    /// A construct of the language, by a fixed name: `await`, `async def`, `async with`,
+    /// `async for`, `while True`, `while`, `computed getattr`, `getattr on a module`.
+    Syntax,
+    /// A string literal used as a value (a dict key, an argument, a subscript, ...), never a
+    /// docstring: its text, without quotes.
+    Str,
+}
+
+impl FactKind {
+    /// A word for messages.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            FactKind::Call => "call",
+            FactKind::Import => "import",
+            FactKind::Decorator => "decorator",
+            FactKind::Attribute => "attribute",
+            FactKind::Name => "name",
+            FactKind::Keyword => "keyword argument",
+            FactKind::Syntax => "construct",
+            FactKind::Str => "string",
+        }
+    }
+}
+
+/// One fact of a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fact {
+    /// What it is.
+    pub(crate) kind: FactKind,
+    /// Its dotted name, resolved through the file's imports and assignments.
+    pub(crate) name: String,
+    /// The bytes of the node that shows it.
+    pub(crate) span: Range<usize>,
+    /// True when the name comes from another module (an import, or a name bound to one).
+    pub(crate) external: bool,
+}
+
+/// The Python language of tree-sitter.
+pub(crate) fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// A parsed Python file.
+pub(crate) struct PySource<'a> {
+    /// The text as parsed: the file's text with each lone `\r` made `\n` and each
+    /// comment-only line blanked, byte for byte the same length (so spans hold for both).
+    pub(crate) text: Cow<'a, str>,
+    /// Its syntax tree (possibly with error nodes: a broken file still yields facts).
+    pub(crate) tree: Tree,
+    /// The module's dotted name (`app.models.user`), to resolve relative imports.
+    module: Option<Module>,
+}
+
+impl<'a> PySource<'a> {
+    /// Parses `text` as a module whose place in its package is unknown.
+    pub(crate) fn parse(text: &'a str) -> Self {
+        Self::parse_module(text, None)
+    }
+
+    /// Parses `text`, the source of `module` (from [`module_of`]), if known.
+    pub(crate) fn parse_module(text: &'a str, module: Option<Module>) -> Self {
+        let text = prepare(text);
+        let mut parser = Parser::new();
+        parser
+            .set_language(&language())
+            .expect("the bundled tree-sitter-python matches the tree-sitter version");
+        let tree = parser
+            .parse(text.as_ref(), None)
+            .expect("parsing without a timeout always yields a tree");
+        Self { text, tree, module }
+    }
+
+    /// Every fact of the file, in source order.
+    pub(crate) fn facts(&self) -> Vec<Fact> {
+        facts::collect(self)
+    }
+}
+
+/// The text tree-sitter reads: a lone `\r` ends a line for Python, so it becomes `\n`; a line
+/// holding only a comment becomes blank (tree-sitter-python's scanner rescans runs of comment
+/// lines, which made parsing quadratic in their number). Both keep every byte offset.
+fn prepare(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    let comment_line =
+        crate::text::lines(text).any(|l| is_comment_line(&text[l.start..l.content_end]));
+    if !lone_cr && !comment_line {
+        return Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes) {
+        if bytes.get(i + 1) != Some(&b'\n') {
+            out[i] = b'\n';
+        }
+    }
+    for l in crate::text::lines(text) {
+        let line = &text[l.start..l.content_end];
+        if is_comment_line(line) {
+            let hash = l.start + line.find('#').expect("a comment line holds #");
+            out[hash..l.content_end].fill(b' ');
+        }
+    }
+    Cow::Owned(String::from_utf8(out).expect("ASCII replacements keep UTF-8 valid"))
+}
+
+fn is_comment_line(line: &str) -> bool {
+    line.trim_start_matches([' ', '\t', '\u{c}'])
+        .starts_with('#')
+}
+
+#[cfg(test)]
+mod tests;

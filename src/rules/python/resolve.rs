@@ -1,0 +1,229 @@
+//! Resolving names: what each local name of a file stands for, through its imports (relative
+//! ones through the module's place in its package) and through plain assignments of imported
+//! names (`r = orm.relationship`, `r = functools.partial(orm.relationship, "User")`).
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+use unicode_normalization::UnicodeNormalization;
+
+use super::PySource;
+
+/// A module's place in its package, for relative imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Module {
+    /// The package that `from . import x` names: `app.models` for `app/models/user.py`, and
+    /// for `app/models/__init__.py` too.
+    package: Vec<String>,
+}
+
+/// The module of the Python file `path` (repository-relative, `/`-separated) when its source
+/// root is `root` (`backend`): `backend/app/models/user.py` is in package `app.models`.
+pub(crate) fn module_of(path: &str, root: &str) -> Option<Module> {
+    let rel = path.strip_prefix(root)?.strip_prefix('/')?;
+    let mut parts: Vec<String> = rel.split('/').map(str::to_string).collect();
+    parts.pop()?;
+    Some(Module { package: parts })
+}
+
+/// An identifier as Python reads it: NFKC-normalised.
+pub(super) fn identifier(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_string()
+    } else {
+        text.nfkc().collect()
+    }
+}
+
+impl<'a> PySource<'a> {
+    pub(super) fn text_of(&self, node: Node<'_>) -> &str {
+        &self.text[node.byte_range()]
+    }
+
+    /// The absolute name of a module named in `from <module> import …`: `..database` in
+    /// `app.models` is `app.database`. A relative name that leaves the top package keeps its
+    /// dots (`...x`), and so does any relative name when the module's place is unknown.
+    pub(super) fn absolute(&self, module: &str) -> String {
+        let dots = module.len() - module.trim_start_matches('.').len();
+        let Some(m) = (dots > 0).then_some(self.module.as_ref()).flatten() else {
+            return module.to_string();
+        };
+        let up = dots - 1;
+        if up >= m.package.len() {
+            return module.to_string();
+        }
+        let mut parts: Vec<&str> = m.package[..m.package.len() - up]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let rest = &module[dots..];
+        if !rest.is_empty() {
+            parts.push(rest);
+        }
+        parts.join(".")
+    }
+
+    /// The names an import statement brings in: (full name, local name, node).
+    pub(super) fn imports_of<'t>(&self, node: Node<'t>) -> Vec<(String, Option<String>, Node<'t>)> {
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        let name_of = |n: Node<'_>| -> String {
+            self.text_of(n)
+                .split('.')
+                .map(|s| identifier(s.trim()))
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        let alias_of = |n: Node<'_>| {
+            n.child_by_field_name("alias")
+                .map(|a| identifier(self.text_of(a)))
+        };
+        if node.kind() == "import_statement" {
+            for child in node.children_by_field_name("name", &mut cursor) {
+                if child.kind() == "aliased_import" {
+                    let full = child
+                        .child_by_field_name("name")
+                        .map_or(String::new(), name_of);
+                    out.push((full, alias_of(child), child));
+                } else {
+                    let full = name_of(child);
+                    // `import a.b` binds `a`, which stands for `a` itself.
+                    let local = full.split('.').next().unwrap_or(&full).to_string();
+                    out.push((full, Some(local), child));
+                }
+            }
+            return out;
+        }
+        let module: String = node
+            .child_by_field_name("module_name")
+            .map_or("", |m| self.text_of(m))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let module = self.absolute(&identifier(&module));
+        let join = |name: &str| {
+            if module.ends_with('.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            }
+        };
+        for child in node.children_by_field_name("name", &mut cursor) {
+            if child.kind() == "aliased_import" {
+                let name = child
+                    .child_by_field_name("name")
+                    .map_or(String::new(), name_of);
+                out.push((join(&name), alias_of(child), child));
+            } else {
+                let name = name_of(child);
+                out.push((join(&name), Some(name), child));
+            }
+        }
+        if out.is_empty() {
+            // `from m import *`
+            out.push((module, None, node));
+        }
+        out
+    }
+
+    /// Local name -> full name, from every import of the file and every assignment of an
+    /// imported name to a plain name.
+    pub(super) fn aliases(&self) -> HashMap<String, String> {
+        let mut map = HashMap::new();
+        let mut assignments = Vec::new();
+        let mut stack = vec![self.tree.root_node()];
+        let mut cursor = self.tree.walk();
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" | "import_from_statement" => {
+                    for (full, local, _) in self.imports_of(node) {
+                        let Some(local) = local else { continue };
+                        let target = if node.kind() == "import_statement"
+                            && full.starts_with(&format!("{local}."))
+                        {
+                            local.clone()
+                        } else {
+                            full
+                        };
+                        map.insert(local, target);
+                    }
+                }
+                "assignment" => {
+                    assignments.push(node);
+                    cursor.reset(node);
+                    stack.extend(node.children(&mut cursor));
+                }
+                _ => {
+                    cursor.reset(node);
+                    stack.extend(node.children(&mut cursor));
+                }
+            }
+        }
+        // `b = a; c = b` resolves through both: a few rounds reach every chain in practice.
+        for _ in 0..3 {
+            for node in &assignments {
+                if let Some((local, target)) = self.rebinding(*node, &map) {
+                    map.insert(local, target);
+                }
+            }
+        }
+        map
+    }
+
+    /// `x = <imported name>` or `x = functools.partial(<imported name>, …)`: (x, full name).
+    fn rebinding(&self, node: Node<'_>, map: &HashMap<String, String>) -> Option<(String, String)> {
+        let left = node.child_by_field_name("left")?;
+        let right = node.child_by_field_name("right")?;
+        if left.kind() != "identifier" {
+            return None;
+        }
+        let target = match right.kind() {
+            "identifier" | "attribute" => right,
+            "call" => {
+                let (callee, _) = self.dotted(right.child_by_field_name("function")?, map);
+                if callee != "functools.partial" {
+                    return None;
+                }
+                right.child_by_field_name("arguments")?.named_child(0)?
+            }
+            _ => return None,
+        };
+        let (name, external) = self.dotted(target, map);
+        external.then(|| (identifier(self.text_of(left)), name))
+    }
+
+    /// The dotted name of an expression, its first segment resolved through `aliases`, and
+    /// whether it came from another module.
+    pub(super) fn dotted(
+        &self,
+        node: Node<'_>,
+        aliases: &HashMap<String, String>,
+    ) -> (String, bool) {
+        match node.kind() {
+            "identifier" => {
+                let name = identifier(self.text_of(node));
+                match aliases.get(&name) {
+                    Some(full) => (full.clone(), true),
+                    None => (name, false),
+                }
+            }
+            "attribute" => {
+                let (object, external) = node.child_by_field_name("object").map_or_else(
+                    || ("<expr>".to_string(), false),
+                    |o| self.dotted(o, aliases),
+                );
+                let attr = node
+                    .child_by_field_name("attribute")
+                    .map_or(String::new(), |a| identifier(self.text_of(a)));
+                (format!("{object}.{attr}"), external)
+            }
+            "call" => ("<call>".to_string(), false),
+            "string" | "concatenated_string" => ("<str>".to_string(), false),
+            "parenthesized_expression" => node.named_child(0).map_or_else(
+                || ("<expr>".to_string(), false),
+                |inner| self.dotted(inner, aliases),
+            ),
+            _ => ("<expr>".to_string(), false),
+        }
+    }
+}

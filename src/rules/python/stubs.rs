@@ -1,0 +1,222 @@
+//! Stub-only code (phase_d.md §2.5: "stub functions, placeholder function signatures,
+//! docstrings describing expected behavior"): what a stub body may hold, and the statements
+//! that are more than that.
+//!
+//! A stub is a docstring, `pass`, `...`, `raise NotImplementedError(…)`, or a `return` (or a
+//! local assignment) of a *pure* value: literals, names, attribute reads, operators, f-strings,
+//! containers, and calls of classes the file defines or of the callables the rule lists as
+//! pure (`pathlib.PurePosixPath`: path arithmetic touches no disk). Around the stubs, the
+//! module may hold imports, classes whose bodies are stubs and annotated fields, pure
+//! constants, and comments.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::resolve::identifier;
+use super::PySource;
+use crate::rules::pattern::{split, DottedPattern};
+
+/// What decides whether a value is pure.
+struct Purity<'s, 'a> {
+    src: &'s PySource<'a>,
+    aliases: HashMap<String, String>,
+    /// Classes the file defines: constructing one of them is pure.
+    classes: HashSet<String>,
+    pure: &'s [DottedPattern],
+}
+
+/// The byte ranges of the top-level statements of `src` (or, inside a function or class, of
+/// their statements) that are not stub material.
+pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) -> Vec<Range<usize>> {
+    let root = src.tree.root_node();
+    let mut classes = HashSet::new();
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "class_definition" {
+            if let Some(name) = node.child_by_field_name("name") {
+                classes.insert(identifier(src.text_of(name)));
+            }
+        }
+        cursor.reset(node);
+        stack.extend(node.named_children(&mut cursor));
+    }
+    let p = Purity {
+        src,
+        aliases: src.aliases(),
+        classes,
+        pure,
+    };
+    let mut out = Vec::new();
+    p.block(root, Block::Module, &mut out);
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Module,
+    Class,
+    Function,
+}
+
+impl Purity<'_, '_> {
+    fn block(&self, node: Node<'_>, kind: Block, out: &mut Vec<Range<usize>>) {
+        let mut cursor = node.walk();
+        for stmt in node.named_children(&mut cursor) {
+            if !self.statement(stmt, kind, out) {
+                out.push(stmt.byte_range());
+            }
+        }
+    }
+
+    /// True when `stmt` is stub material in a block of `kind`; nested blocks report their own.
+    fn statement(&self, stmt: Node<'_>, kind: Block, out: &mut Vec<Range<usize>>) -> bool {
+        match stmt.kind() {
+            "comment" | "pass_statement" => true,
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                kind == Block::Module
+            }
+            "expression_statement" => self.expression_statement(stmt),
+            "raise_statement" => kind == Block::Function && self.not_implemented(stmt),
+            "return_statement" => {
+                kind == Block::Function && stmt.named_child(0).is_none_or(|v| self.pure(v))
+            }
+            "function_definition" => {
+                self.function(stmt, out);
+                true
+            }
+            "class_definition" if kind != Block::Function => {
+                self.class(stmt, out);
+                true
+            }
+            "decorated_definition" if kind != Block::Function => {
+                let mut cursor = stmt.walk();
+                let pure = stmt
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "decorator")
+                    .all(|d| d.named_child(0).is_some_and(|e| self.pure(e)));
+                if let Some(def) = stmt.child_by_field_name("definition") {
+                    self.statement(def, kind, out);
+                }
+                pure
+            }
+            _ => false,
+        }
+    }
+
+    /// A docstring, `...`, or an assignment of a pure value (annotated or not).
+    fn expression_statement(&self, stmt: Node<'_>) -> bool {
+        let Some(inner) = stmt.named_child(0) else {
+            return true;
+        };
+        match inner.kind() {
+            "string" | "concatenated_string" | "ellipsis" => true,
+            "assignment" => {
+                let targets_plain = inner.child_by_field_name("left").is_some_and(|l| {
+                    matches!(l.kind(), "identifier" | "pattern_list" | "tuple_pattern")
+                });
+                targets_plain
+                    && inner
+                        .child_by_field_name("right")
+                        .is_none_or(|r| self.pure(r))
+            }
+            _ => false,
+        }
+    }
+
+    /// `raise NotImplementedError` or `raise NotImplementedError(<pure>…)`.
+    fn not_implemented(&self, stmt: Node<'_>) -> bool {
+        let Some(value) = stmt.named_child(0) else {
+            return false;
+        };
+        let (callee, args) = match value.kind() {
+            "call" => (
+                value.child_by_field_name("function"),
+                value.child_by_field_name("arguments"),
+            ),
+            _ => (Some(value), None),
+        };
+        callee.is_some_and(|c| self.src.text_of(c) == "NotImplementedError")
+            && args.is_none_or(|a| self.pure(a))
+    }
+
+    fn function(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
+        if let Some(body) = def.child_by_field_name("body") {
+            self.block(body, Block::Function, out);
+        }
+    }
+
+    fn class(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
+        if let Some(body) = def.child_by_field_name("body") {
+            self.block(body, Block::Class, out);
+        }
+    }
+
+    /// True for a value that computes without touching anything outside the program.
+    fn pure(&self, node: Node<'_>) -> bool {
+        match node.kind() {
+            "string"
+            | "concatenated_string"
+            | "integer"
+            | "float"
+            | "true"
+            | "false"
+            | "none"
+            | "ellipsis"
+            | "identifier"
+            | "string_start"
+            | "string_content"
+            | "string_end"
+            | "escape_sequence"
+            | "comment"
+            | "type" => true,
+            "call" => self.pure_call(node),
+            "attribute"
+            | "subscript"
+            | "slice"
+            | "binary_operator"
+            | "unary_operator"
+            | "boolean_operator"
+            | "not_operator"
+            | "comparison_operator"
+            | "conditional_expression"
+            | "parenthesized_expression"
+            | "list"
+            | "tuple"
+            | "set"
+            | "dictionary"
+            | "pair"
+            | "expression_list"
+            | "argument_list"
+            | "keyword_argument"
+            | "interpolation"
+            | "format_specifier"
+            | "list_splat"
+            | "dictionary_splat" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                children.into_iter().all(|c| {
+                    // A keyword's name is not a value.
+                    c.kind() == "identifier" && node.kind() == "keyword_argument" || self.pure(c)
+                })
+            }
+            _ => false,
+        }
+    }
+
+    fn pure_call(&self, call: Node<'_>) -> bool {
+        let Some(function) = call.child_by_field_name("function") else {
+            return false;
+        };
+        let (name, _) = self.src.dotted(function, &self.aliases);
+        let segments = split(&name);
+        let callee_pure = (function.kind() == "identifier" && self.classes.contains(&name))
+            || self.pure.iter().any(|p| p.matches_segments(&segments));
+        callee_pure
+            && call
+                .child_by_field_name("arguments")
+                .is_none_or(|a| self.pure(a))
+    }
+}

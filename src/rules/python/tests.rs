@@ -1,0 +1,193 @@
+//! Facts as Python reads the source.
+
+use super::*;
+use crate::rules::pattern::DottedPattern;
+
+/// A corpus built on a file Python cannot parse would prove little: tree-sitter reads the
+/// hand-written Phase D bodies (`fixtures/handwritten_d/`) with no syntax error.
+#[test]
+fn handwritten_d_is_valid_python() {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handwritten_d");
+    let mut n = 0;
+    for entry in walkdir::WalkDir::new(&base) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "py") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let src = PySource::parse(&text);
+            assert!(
+                !src.tree.root_node().has_error(),
+                "{} does not parse",
+                entry.path().display()
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 22, "one body per Phase D fill");
+}
+
+fn facts(text: &str, kind: FactKind) -> Vec<String> {
+    PySource::parse(text)
+        .facts()
+        .into_iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| f.name)
+        .collect()
+}
+
+#[test]
+fn async_constructs_and_endless_loops_are_syntax_facts() {
+    let text = "async def f():\n    await g()\n    async with a:\n        pass\n    async for x in y:\n        pass\n\nwhile True:\n    pass\nwhile 1:\n    pass\nwhile 0:\n    pass\nwhile x:\n    pass\ndef h():\n    with a:\n        pass\n";
+    assert_eq!(
+        facts(text, FactKind::Syntax),
+        [
+            "async def",
+            "await",
+            "async with",
+            "async for",
+            "while",
+            "while True",
+            "while",
+            "while True",
+            "while",
+            "while"
+        ]
+    );
+}
+
+#[test]
+fn calls_resolve_through_imports() {
+    let text = "from sqlalchemy.orm import relationship as rel\nimport sqlalchemy.orm\nx = rel('A')\ny = sqlalchemy.orm.relationship('B')\n";
+    assert_eq!(
+        facts(text, FactKind::Call),
+        ["sqlalchemy.orm.relationship", "sqlalchemy.orm.relationship"]
+    );
+}
+
+#[test]
+fn comments_strings_and_docstrings_yield_no_calls() {
+    let text = "\"\"\"relationship('A') here.\"\"\"\n# relationship('B')\nx = \"relationship('C')\"\nrelationship_count = 1\n";
+    assert!(facts(text, FactKind::Call).is_empty());
+    assert!(!facts(text, FactKind::Name).contains(&"relationship".to_string()));
+}
+
+#[test]
+fn imports_decorators_attributes_keywords() {
+    let text = "import jwt\nfrom fastapi import BackgroundTasks as BT\nfrom ..models import user\n@app.middleware('http')\nasync def f(): return ', '.join(x), q.join(y)\nz = f(backref='p')\n";
+    assert_eq!(
+        facts(text, FactKind::Import),
+        ["jwt", "fastapi.BackgroundTasks", "..models.user"]
+    );
+    assert_eq!(facts(text, FactKind::Decorator), ["app.middleware"]);
+    assert_eq!(
+        facts(text, FactKind::Attribute),
+        ["app.middleware", "<str>.join", "q.join"]
+    );
+    assert_eq!(facts(text, FactKind::Keyword), ["backref"]);
+}
+
+#[test]
+fn while_loops_of_any_kind_are_syntax_facts() {
+    let text = "while not stop.is_set():\n    pass\n";
+    assert_eq!(facts(text, FactKind::Syntax), ["while"]);
+}
+
+#[test]
+fn names_resolve_through_assignments_and_partial() {
+    let text = "from sqlalchemy import orm\nimport functools\n_r = orm.relationship\nx = _r('A')\np = functools.partial(orm.relationship, 'B')\ny = p()\nz = len('c')\n";
+    assert_eq!(
+        facts(text, FactKind::Call),
+        [
+            "sqlalchemy.orm.relationship",
+            "functools.partial",
+            "sqlalchemy.orm.relationship",
+            "len"
+        ]
+    );
+}
+
+#[test]
+fn identifiers_are_read_as_python_normalises_them() {
+    // Fullwidth letters: Python's NFKC makes this `relationship`.
+    let text = "from sqlalchemy.orm import \u{ff52}elationship\nx = \u{ff52}elationship('A')\n";
+    assert_eq!(facts(text, FactKind::Call), ["sqlalchemy.orm.relationship"]);
+}
+
+#[test]
+fn a_lone_carriage_return_ends_a_comment_as_it_does_for_python() {
+    let text = "# a note\rimport jwt\n";
+    assert_eq!(facts(text, FactKind::Import), ["jwt"]);
+}
+
+#[test]
+fn comment_lines_are_blanked_keeping_every_offset() {
+    let text = "# one\n  # two\nx = 1  # three\n";
+    let prepared = prepare(text);
+    assert_eq!(prepared.len(), text.len());
+    assert_eq!(prepared, "     \n       \nx = 1  # three\n");
+}
+
+#[test]
+fn relative_imports_resolve_within_the_package() {
+    let module = module_of("backend/app/models/user.py", "backend");
+    let text = "from ..database import Base\nfrom . import job\nfrom ...outside import x\n";
+    let src = PySource::parse_module(text, module);
+    let imports: Vec<String> = src
+        .facts()
+        .into_iter()
+        .filter(|f| f.kind == FactKind::Import)
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(
+        imports,
+        ["app.database.Base", "app.models.job", "...outside.x"]
+    );
+}
+
+#[test]
+fn string_values_are_facts_docstrings_are_not() {
+    let text = "\"\"\"Doc with 'access_token'.\"\"\"\nx = {\"access_token\": t}\nh = headers['Authorization']\ny = f'{a}'\n";
+    assert_eq!(
+        facts(text, FactKind::Str),
+        ["access_token", "Authorization"]
+    );
+}
+
+#[test]
+fn getattr_with_a_computed_name_or_on_a_module_is_a_construct() {
+    let text = "import sqlalchemy.orm as orm\na = getattr(orm, 'relationship')\nb = getattr(obj, 'rel' + 'ationship')\nc = getattr(self, column.name)\nd = getattr(obj, 'name')\n";
+    assert_eq!(
+        facts(text, FactKind::Syntax),
+        ["getattr on a module", "computed getattr"]
+    );
+}
+
+#[test]
+fn stubs_may_hold_signatures_docstrings_and_pure_returns() {
+    let pure = [DottedPattern::new("pathlib.PurePosixPath").unwrap()];
+    let text = concat!(
+        "from dataclasses import dataclass\n",
+        "from pathlib import Path, PurePosixPath\n",
+        "ROOT = PurePosixPath('mirrors')\n",
+        "@dataclass(frozen=True)\n",
+        "class Status:\n    \"\"\"A status.\"\"\"\n    name: str\n    state: str = 'none'\n",
+        "def mirror_path(name: str) -> PurePosixPath:\n    \"\"\"Where.\"\"\"\n    return ROOT / name\n",
+        "def status(name: str) -> Status:\n    return Status(name=name)\n",
+        "def sync(root: Path) -> None:\n    \"\"\"Phase J.\"\"\"\n    raise NotImplementedError('Phase J')\n",
+        "def write(root: Path) -> None:\n    root.write_text('x')\n",
+        "def clone(url: str) -> None:\n    return Path(url).mkdir()\n",
+    );
+    let src = PySource::parse(text);
+    let bad: Vec<&str> = non_stub_statements(&src, &pure)
+        .into_iter()
+        .map(|r| src.text[r].lines().next().unwrap().trim())
+        .collect();
+    // `dataclass(frozen=True)` is not listed as pure: the decorated class is reported.
+    assert_eq!(
+        bad,
+        [
+            "@dataclass(frozen=True)",
+            "root.write_text('x')",
+            "return Path(url).mkdir()"
+        ]
+    );
+}
