@@ -25,10 +25,10 @@ impl Registry {
     /// Builds the registry from `(origin, text)` pairs: each spec parsed and its rules
     /// compiled; ids unique; every requirement defined; no cycle.
     pub fn from_sources(sources: &[(String, String)]) -> Result<Self> {
-        let mut phases: Vec<Phase> = Vec::new();
+        let mut specs: Vec<PhaseSpec> = Vec::new();
         for (origin, text) in sources {
             let spec = PhaseSpec::parse(text, origin)?;
-            if phases.iter().any(|p| p.spec.id == spec.id) {
+            if specs.iter().any(|p| p.id == spec.id) {
                 return Err(Error::spec(
                     origin.clone(),
                     None,
@@ -36,7 +36,18 @@ impl Registry {
                     "give each spec its own `id`",
                 ));
             }
-            let rules = RuleSet::compile(&spec)?;
+            specs.push(spec);
+        }
+        // The repository's own files are the same for every phase: any spec may name them.
+        let mut repository_files: Vec<String> = specs
+            .iter()
+            .flat_map(|s| s.repository_files.iter().cloned())
+            .collect();
+        repository_files.sort();
+        repository_files.dedup();
+        let mut phases = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let rules = RuleSet::compile(&spec, &repository_files)?;
             phases.push(Phase { spec, rules });
         }
         for p in &phases {

@@ -8,7 +8,7 @@ use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::anchor_content::{allowed_atoms, foreign_statements};
 use super::compile::{CompiledRule, RuleSet};
-use super::finding::{finish, Finding};
+use super::finding::{finish, with_help, Finding};
 use super::outside::outside_changes;
 use crate::error::Place;
 use crate::spec::StructureCheck;
@@ -100,16 +100,23 @@ fn judge_one(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
     out
 }
 
-/// Created, deleted, renamed and touched files.
+/// Created, deleted, renamed and touched files. The repository's own files (a README, CI
+/// configuration) are no phase's to create or remove, but a protected path is protected.
 fn structure(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
     let path = change.path.as_str();
     let mut out = Vec::new();
+    let own = set.is_repository_file(path)
+        && match &change.status {
+            ChangeStatus::Renamed { from } => set.is_repository_file(from),
+            _ => true,
+        };
     let mut report = |check: StructureCheck, at: &str, what: String| {
         for r in set.checking(check, at) {
             out.push(Finding::new(set, r, path, Some(&what)));
         }
     };
     match &change.status {
+        _ if own => {}
         ChangeStatus::Added if !set.may_create.contains(path) => {
             report(
                 StructureCheck::Created,
@@ -150,7 +157,7 @@ fn structure(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
 fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
     let path = change.path.as_str();
     // The phase's own marker has no anchors: the phase writes all of it.
-    if set.may_create.contains(path) {
+    if set.may_create.contains(path) || set.is_repository_file(path) {
         return Vec::new();
     }
     let rules: Vec<&CompiledRule> = set.checking(StructureCheck::OutsideAnchor, path).collect();
@@ -223,8 +230,7 @@ fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding>
     if let Some(old) = old {
         let old_src = set.parse(path, old);
         let old_facts = old_src.facts();
-        for (i, r) in code_rules.iter().enumerate() {
-            let code = r.code.as_ref().expect("code rules have a matcher");
+        for (i, (_, code)) in code_rules.iter().enumerate() {
             for hit in code.hits(&old_src, &old_facts) {
                 *before
                     .entry(hit_key(i, &hit.what, old, hit.span.start))
@@ -233,8 +239,7 @@ fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding>
         }
     }
     let mut out = Vec::new();
-    for (i, r) in code_rules.iter().enumerate() {
-        let code = r.code.as_ref().expect("code rules have a matcher");
+    for (i, (r, code)) in code_rules.iter().enumerate() {
         for hit in code.hits(&src, &facts) {
             let (line, _) = text::line_col(new, hit.span.start);
             let on_changed_line = changed.as_ref().is_none_or(|c| c.contains(&line));
@@ -245,7 +250,8 @@ fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding>
                 .is_some();
             if on_changed_line || !seen {
                 out.push(
-                    Finding::new(set, r, path, Some(&hit.what)).at(Place::of_span(new, &hit.span)),
+                    with_help(Finding::new(set, r, path, Some(&hit.what)), &hit.help)
+                        .at(Place::of_span(new, &hit.span)),
                 );
             }
         }

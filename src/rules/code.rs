@@ -39,6 +39,8 @@ pub(crate) struct CompiledCode {
     strings: Vec<String>,
     /// The positive model; empty when the rule has none.
     allowed: Vec<DottedPattern>,
+    /// The positive model in a line, for findings: `typing, fastapi.{APIRouter, Depends}`.
+    allowed_summary: String,
     stub_only: bool,
     pure_calls: Vec<DottedPattern>,
     queries: Vec<NamedQuery>,
@@ -52,12 +54,39 @@ pub(crate) struct Hit {
     pub(crate) span: Range<usize>,
     /// What matched, for the message: ``call `relationship` ``.
     pub(crate) what: String,
+    /// Advice for this hit in particular, when the rule's own is not enough.
+    pub(crate) help: Option<String>,
 }
 
 fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
     list.iter()
         .map(|p| DottedPattern::new(p).map_err(|e| e.to_string()))
         .collect()
+}
+
+/// Patterns grouped by their first segment: `typing, fastapi.{APIRouter, Depends}`.
+fn summary(patterns: &[String]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for p in patterns {
+        let (head, rest) = p.split_once('.').unwrap_or((p, ""));
+        match groups.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, rests)) => rests.push(rest),
+            None => groups.push((head, vec![rest])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(head, rests)| {
+            if rests.iter().any(|r| r.is_empty()) {
+                head.to_string()
+            } else if rests.len() == 1 {
+                format!("{head}.{}", rests[0])
+            } else {
+                format!("{head}.{{{}}}", rests.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl CompiledCode {
@@ -90,6 +119,7 @@ impl CompiledCode {
             syntax: m.syntax.clone(),
             strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
             allowed: compile_all(&m.allow_imports)?,
+            allowed_summary: summary(&m.allow_imports),
             stub_only: m.stub_only,
             pure_calls: compile_all(&m.pure_calls)?,
             queries,
@@ -108,6 +138,7 @@ impl CompiledCode {
             FactKind::Str => {
                 return !self.strings.is_empty() && self.strings.contains(&fact.name.to_lowercase())
             }
+            FactKind::Def => return false,
         };
         if pats.is_empty() {
             return false;
@@ -148,6 +179,7 @@ impl CompiledCode {
             .map(|f| Hit {
                 span: f.span.clone(),
                 what: format!("{} `{}`", f.kind.describe(), f.name),
+                help: None,
             })
             .collect();
         // One report per name and line: `os.system` is both an attribute and a call.
@@ -158,6 +190,7 @@ impl CompiledCode {
                 out.push(Hit {
                     span: f.span.clone(),
                     what: format!("`{}` is not among the names this code may use", f.name),
+                    help: Some(format!("this code may use: {}", self.allowed_summary)),
                 });
             }
         }
@@ -168,6 +201,7 @@ impl CompiledCode {
                 out.push(Hit {
                     span,
                     what: format!("`{shown}` is more than a stub"),
+                    help: None,
                 });
             }
         }
@@ -184,6 +218,7 @@ impl CompiledCode {
                 out.push(Hit {
                     span: node.byte_range(),
                     what: format!("`{shown}`"),
+                    help: None,
                 });
             }
         }

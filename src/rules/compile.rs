@@ -9,7 +9,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use super::code::CompiledCode;
 use super::python::{self, PySource};
 use crate::error::{Error, Result};
-use crate::spec::{PhaseSpec, Rule, RuleKind, StructureCheck};
+use crate::spec::{CodeMatch, PhaseSpec, Rule, RuleKind, StructureCheck};
 
 /// One rule, ready to match.
 #[derive(Debug, Clone)]
@@ -19,13 +19,20 @@ pub(crate) struct CompiledRule {
     scope: Option<GlobSet>,
     exclude: GlobSet,
     /// The code matcher of a code rule.
-    pub(crate) code: Option<CompiledCode>,
+    code: Option<CompiledCode>,
+    /// A `fill_imports` rule's matcher for each file a fill names imports for.
+    per_file: std::collections::HashMap<String, CompiledCode>,
 }
 
 impl CompiledRule {
     /// True when `path` is in the rule's scope.
     pub(crate) fn applies_to(&self, path: &str) -> bool {
         self.scope.as_ref().is_none_or(|s| s.is_match(path)) && !self.exclude.is_match(path)
+    }
+
+    /// The code matcher for `path`, if this is a code rule that judges it.
+    pub(crate) fn code_for(&self, path: &str) -> Option<&CompiledCode> {
+        self.code.as_ref().or_else(|| self.per_file.get(path))
     }
 }
 
@@ -40,13 +47,19 @@ pub struct RuleSet {
     pub(crate) may_create: BTreeSet<String>,
     /// The folder of the Python packages, for relative imports.
     pub(crate) python_root: Option<String>,
+    /// The repository's own files (`README*`, `.github/**`, ...): created, deleted, renamed
+    /// and edited freely, whatever the phase.
+    repository: GlobSet,
+    /// The globs `repository` was built from.
+    repository_globs: Vec<String>,
     /// The rules, in spec order.
     pub(crate) rules: Vec<CompiledRule>,
 }
 
 impl RuleSet {
-    /// Compiles the rules of `spec`; an error points at the broken rule in the spec.
-    pub(crate) fn compile(spec: &PhaseSpec) -> Result<Self> {
+    /// Compiles the rules of `spec`, leaving `repository_files` (globs) to the repository; an
+    /// error points at the broken rule in the spec.
+    pub(crate) fn compile(spec: &PhaseSpec, repository_files: &[String]) -> Result<Self> {
         let mut seen = BTreeSet::new();
         let mut rules = Vec::with_capacity(spec.rules.len());
         for (i, rule) in spec.rules.iter().enumerate() {
@@ -65,7 +78,22 @@ impl RuleSet {
                 return Err(err("the id is used twice".into()));
             }
             validate_shape(rule).map_err(err)?;
+            let mut per_file = std::collections::HashMap::new();
             let code = match &rule.matcher {
+                Some(m) if m.fill_imports => {
+                    for file in spec.fill_files() {
+                        if let Some(imports) = spec.imports_of(file) {
+                            let own = CodeMatch {
+                                allow_imports: imports,
+                                fill_imports: false,
+                                ..m.clone()
+                            };
+                            per_file
+                                .insert(file.to_string(), CompiledCode::new(&own).map_err(err)?);
+                        }
+                    }
+                    None
+                }
                 Some(m) => Some(CompiledCode::new(m).map_err(err)?),
                 None => None,
             };
@@ -78,6 +106,7 @@ impl RuleSet {
                 },
                 exclude: globs(&rule.exclude).map_err(err)?,
                 code,
+                per_file,
             });
         }
         let document = spec
@@ -88,13 +117,43 @@ impl RuleSet {
         let mut may_create: BTreeSet<String> =
             spec.creates.iter().map(|c| c.path.clone()).collect();
         may_create.insert(spec.marker.path.clone());
+        let repository = globs(repository_files).map_err(|message| {
+            Error::spec(
+                spec.origin.file.clone(),
+                None,
+                format!("repository files: {message}"),
+                "write globs such as `README*` or `.github/**`",
+            )
+        })?;
         Ok(Self {
             phase: spec.id.clone(),
             document,
             may_create,
             python_root: spec.python_root.clone(),
+            repository,
+            repository_globs: repository_files.to_vec(),
             rules,
         })
+    }
+
+    /// The same rules, with more of the repository's own files (from its `.hivegen/`
+    /// configuration) left alone.
+    pub(crate) fn widened(&self, extra: &[String]) -> std::result::Result<Self, String> {
+        if extra.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut all = self.repository_globs.clone();
+        all.extend(extra.iter().cloned());
+        Ok(Self {
+            repository: globs(&all)?,
+            repository_globs: all,
+            ..self.clone()
+        })
+    }
+
+    /// True for one of the repository's own files, which no structure rule judges.
+    pub(crate) fn is_repository_file(&self, path: &str) -> bool {
+        self.repository.is_match(path)
     }
 
     /// The rules that run a structure check on `path`.
@@ -117,11 +176,12 @@ impl RuleSet {
         PySource::parse_module(text, module)
     }
 
-    /// The code rules that apply to `path`.
-    pub(crate) fn code_rules_for(&self, path: &str) -> Vec<&CompiledRule> {
+    /// The code rules that apply to `path`, each with its matcher there.
+    pub(crate) fn code_rules_for(&self, path: &str) -> Vec<(&CompiledRule, &CompiledCode)> {
         self.rules
             .iter()
-            .filter(|r| r.code.is_some() && r.applies_to(path))
+            .filter(|r| r.applies_to(path))
+            .filter_map(|r| r.code_for(path).map(|c| (r, c)))
             .collect()
     }
 }
@@ -190,7 +250,9 @@ mod tests {
     #[test]
     fn scope_globs_respect_folders() {
         let s = spec("  - {id: R, kind: structure, check: touched, section: '3', message: m, scope: ['desktop/**', '**/migrations/**', 'alembic*']}\n");
-        let set = RuleSet::compile(&s).unwrap();
+        let set = RuleSet::compile(&s, &["README*".into()]).unwrap();
+        assert!(set.is_repository_file("README.md"));
+        assert!(!set.is_repository_file("backend/README.md"));
         let r = &set.rules[0];
         assert!(r.applies_to("desktop/app/main.ts"));
         assert!(r.applies_to("backend/migrations/versions/1.py"));
@@ -203,7 +265,7 @@ mod tests {
     #[test]
     fn shape_errors_name_the_rule_and_point_at_it() {
         let s = spec("  - {id: R, kind: structure, check: touched, section: '3', message: m}\n  - {id: S, kind: code, section: '3', message: m}\n");
-        let e = RuleSet::compile(&s).unwrap_err();
+        let e = RuleSet::compile(&s, &[]).unwrap_err();
         let Error::Spec { message, place, .. } = &e else {
             panic!("a spec error")
         };

@@ -24,6 +24,8 @@ pub struct Finding {
     pub(crate) message: String,
     /// What to do instead.
     pub(crate) help: Option<String>,
+    /// Reported only when no other rule reports on the same line.
+    pub(crate) fallback: bool,
 }
 
 impl Finding {
@@ -43,6 +45,7 @@ impl Finding {
             what: what.map(str::to_string),
             message,
             help: r.help.clone(),
+            fallback: r.fallback,
         }
     }
 
@@ -69,6 +72,14 @@ impl Finding {
     }
 }
 
+/// `f`, with the hit's own advice when it has some.
+pub(crate) fn with_help(f: Finding, help: &Option<String>) -> Finding {
+    match help {
+        Some(h) => f.help(h.clone()),
+        None => f,
+    }
+}
+
 /// Sorts findings by place and drops repeats of one rule on one line.
 pub(crate) fn finish(mut out: Vec<Finding>) -> Vec<Finding> {
     let key = |f: &Finding| {
@@ -82,5 +93,11 @@ pub(crate) fn finish(mut out: Vec<Finding>) -> Vec<Finding> {
     out.sort_by_key(key);
     let mut seen = BTreeSet::new();
     out.retain(|f| seen.insert((f.file.clone(), f.line(), f.rule.clone())));
+    let specific: BTreeSet<(String, Option<usize>)> = out
+        .iter()
+        .filter(|f| !f.fallback)
+        .map(|f| (f.file.clone(), f.line()))
+        .collect();
+    out.retain(|f| !f.fallback || !specific.contains(&(f.file.clone(), f.line())));
     out
 }

@@ -13,6 +13,7 @@ mod change;
 mod code;
 mod compile;
 mod finding;
+mod frozen;
 mod outside;
 mod pattern;
 pub(crate) mod python;
@@ -23,4 +24,5 @@ pub use compile::RuleSet;
 pub use finding::Finding;
 
 pub(crate) use finding::finish;
-pub(crate) use tree::{judge_anchored_file, judge_fill_file, phase_order};
+pub(crate) use frozen::judge_frozen;
+pub(crate) use tree::{judge_anchored_file, judge_fill_file, marker_content, phase_order};

@@ -11,7 +11,9 @@ use std::ops::Range;
 use super::anchor_content::{allowed_atoms, foreign_statements};
 use super::change::{is_python, malformed};
 use super::compile::RuleSet;
-use super::finding::Finding;
+use super::finding::{with_help, Finding};
+use super::pattern::{split, DottedPattern};
+use super::python::{Fact, FactKind};
 use crate::anchor::{self, Anchor};
 use crate::error::Place;
 use crate::fill::{body_state, BodyState};
@@ -76,6 +78,9 @@ pub(crate) fn judge_fill_file(
         };
         bodies.push(a.body());
         out.extend(fill_state(spec, set, file, text, a));
+        if !f.requires.is_empty() && !text[a.body()].trim().is_empty() {
+            out.extend(missing(spec, set, file, text, a, &f.requires));
+        }
     }
     for r in set.checking(StructureCheck::AnchorContent, file) {
         let anchor = r.rule.anchor.as_deref().unwrap_or_default();
@@ -114,6 +119,60 @@ fn fill_state(spec: &PhaseSpec, set: &RuleSet, file: &str, text: &str, a: &Ancho
         .collect()
 }
 
+/// What a complete fill must hold and `a`'s body lacks: each requirement is names (`a | b`)
+/// the body defines (`def`, `class`) or decorates with (`@router.delete`).
+fn missing(
+    spec: &PhaseSpec,
+    set: &RuleSet,
+    file: &str,
+    text: &str,
+    a: &Anchor,
+    requires: &[String],
+) -> Vec<Finding> {
+    let body = a.body();
+    let src = set.parse(file, text);
+    let facts: Vec<Fact> = src
+        .facts()
+        .into_iter()
+        .filter(|f| {
+            matches!(f.kind, FactKind::Def | FactKind::Decorator) && body.contains(&f.span.start)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for need in requires {
+        let found = need.split('|').map(str::trim).any(|alt| {
+            DottedPattern::new(alt)
+                .is_ok_and(|p| facts.iter().any(|f| p.matches_segments(&split(&f.name))))
+        });
+        if found {
+            continue;
+        }
+        let what = format!(
+            "anchor `{}` lacks `{need}`, which Phase {} must hold when complete",
+            a.name,
+            spec.letter()
+        );
+        out.extend(set.checking(StructureCheck::FillsComplete, file).map(|r| {
+            Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, a.begin.line))
+        }));
+    }
+    out
+}
+
+/// The marker of a complete phase must read as its spec says (whitespace at the end aside).
+pub(crate) fn marker_content(spec: &PhaseSpec, set: &RuleSet, bytes: &[u8]) -> Vec<Finding> {
+    let have = String::from_utf8_lossy(bytes);
+    let want = spec.marker.content.trim_end();
+    if have.replace("\r\n", "\n").trim_end() == want {
+        return Vec::new();
+    }
+    let what = format!("the marker of Phase {} must read `{want}`", spec.letter());
+    let path = &spec.marker.path;
+    set.checking(StructureCheck::FillsComplete, path)
+        .map(|r| Finding::new(set, r, path, Some(&what)))
+        .collect()
+}
+
 /// Code rules on the hits that fall inside `bodies`.
 fn code_in_bodies(set: &RuleSet, file: &str, text: &str, bodies: &[Range<usize>]) -> Vec<Finding> {
     let code_rules = set.code_rules_for(file);
@@ -123,12 +182,12 @@ fn code_in_bodies(set: &RuleSet, file: &str, text: &str, bodies: &[Range<usize>]
     let src = set.parse(file, text);
     let facts = src.facts();
     let mut out = Vec::new();
-    for r in code_rules {
-        let code = r.code.as_ref().expect("code rules have a matcher");
+    for (r, code) in code_rules {
         for hit in code.hits(&src, &facts) {
             if bodies.iter().any(|b| b.contains(&hit.span.start)) {
                 out.push(
-                    Finding::new(set, r, file, Some(&hit.what)).at(Place::of_span(text, &hit.span)),
+                    with_help(Finding::new(set, r, file, Some(&hit.what)), &hit.help)
+                        .at(Place::of_span(text, &hit.span)),
                 );
             }
         }

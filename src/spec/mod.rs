@@ -48,6 +48,9 @@ pub struct PhaseSpec {
     pub(crate) creates: Vec<CreateSpec>,
     /// Anchors the phase fills, each from a template.
     pub(crate) fills: Vec<FillSpec>,
+    /// Named lists of import patterns that fills share (`@common` in a fill's `imports`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(crate) import_groups: std::collections::BTreeMap<String, Vec<String>>,
     /// What the phase forbids.
     pub(crate) rules: Vec<Rule>,
     /// Where each rule was written, for errors found when the rules are compiled.
@@ -112,6 +115,14 @@ pub(crate) struct FillSpec {
     /// The section of the phase document this fill implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) section: Option<String>,
+    /// The positive model of the fill: the only names its code may import or use from other
+    /// modules (dotted patterns, or `@group` for a list of the spec's `import_groups`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) imports: Vec<String>,
+    /// What the fill must hold for the phase to be complete (§6 of a phase document): names
+    /// its code defines or decorates with, as dotted patterns; `a | b` accepts either.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) requires: Vec<String>,
 }
 
 impl FillSpec {
@@ -149,6 +160,8 @@ struct RawSpec {
     creates: Vec<Spanned<CreateSpec>>,
     #[serde(default)]
     fills: Vec<Spanned<FillSpec>>,
+    #[serde(default)]
+    import_groups: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     rules: Vec<Spanned<Rule>>,
 }
@@ -193,6 +206,17 @@ impl RawSpec {
                 "a scaffold phase creates files; it fills no anchors".into(),
                 "move the fills to a phase that requires this one",
             ));
+        }
+        for f in &self.fills {
+            for group in f.value.imports.iter().filter_map(|i| i.strip_prefix('@')) {
+                if !self.import_groups.contains_key(group) {
+                    let message = format!(
+                        "the fill of `{}` names `@{group}`, which `import_groups` lacks",
+                        f.value.file
+                    );
+                    return Err(bad(&f.referenced, message, FIX_HELP));
+                }
+            }
         }
         let mut seen = BTreeSet::new();
         for f in &self.fills {
@@ -255,6 +279,7 @@ impl PhaseSpec {
             next: raw.next,
             creates: raw.creates.into_iter().map(|c| c.value).collect(),
             fills: raw.fills.into_iter().map(|f| f.value).collect(),
+            import_groups: raw.import_groups,
             origin: Origin {
                 file: origin.to_string(),
                 rules: raw.rules.iter().map(|r| place(&r.referenced)).collect(),
@@ -273,6 +298,23 @@ impl PhaseSpec {
             }
         }
         files
+    }
+
+    /// The positive model of `file`: the `imports` of the fills of that file, groups
+    /// expanded; `None` when no fill of the file lists any.
+    pub(crate) fn imports_of(&self, file: &str) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for f in self.fills.iter().filter(|f| f.file == file) {
+            for entry in &f.imports {
+                match entry.strip_prefix('@') {
+                    Some(group) => {
+                        out.extend(self.import_groups.get(group).into_iter().flatten().cloned())
+                    }
+                    None => out.push(entry.clone()),
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     /// The uppercase letters used in messages: `D`.

@@ -13,6 +13,11 @@ pub(crate) struct Rule {
     pub(crate) kind: RuleKind,
     /// The section of the phase document the rule comes from (`2.2`, `4`).
     pub(crate) section: String,
+    /// The bullets of the phase document the rule enforces, as `"<section>: <bullet>"`
+    /// (`"3: Implement ORM relationships"`): `hivegen spec lint --doc` checks that every
+    /// forbidden bullet is cited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<String>,
     /// What the rule forbids and why, for the user; the section is cited after it.
     pub(crate) message: String,
     /// What to do instead.
@@ -38,6 +43,16 @@ pub(crate) struct Rule {
     /// Code rules: what to match.
     #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
     pub(crate) matcher: Option<CodeMatch>,
+    /// A broad rule (a positive model) reports only what no other rule reports on the same
+    /// line: one finding per thing, the most specific one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) fallback: bool,
+    /// For `hivegen explain`: a change the rule catches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) example: Option<String>,
+    /// For `hivegen explain`: a look-alike the rule leaves alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) look_alike: Option<String>,
 }
 
 /// The two kinds of rule.
@@ -124,6 +139,10 @@ pub(crate) struct CodeMatch {
     /// With `stub_only`: the callables whose calls are pure values (`pathlib.PurePosixPath`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) pure_calls: Vec<String>,
+    /// The positive model of each fill: every fill's own `imports:` list, in the file it
+    /// fills, as `allow_imports`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) fill_imports: bool,
     /// tree-sitter queries over the Python syntax tree (each costs about a millisecond to
     /// compile: prefer `syntax` and the lists above); the first capture (or the whole
     /// match) is reported: `(await) @hit`, `(while_statement condition: (true)) @hit`.
@@ -148,6 +167,7 @@ impl CodeMatch {
             && self.strings.is_empty()
             && self.allow_imports.is_empty()
             && !self.stub_only
+            && !self.fill_imports
             && self.queries.is_empty()
     }
 }

@@ -70,9 +70,9 @@ fn markers_at(root: &Path, base: &str, folders: &[&str]) -> Result<Vec<String>> 
     Ok(out)
 }
 
-/// The bytes of each of `paths` (relative to `root`) at revision `base`, read by one
-/// `git cat-file --batch` process whatever their number.
-fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>> {
+/// The bytes of each of `paths` (relative to `root`) at revision `base` (`None` where there
+/// is no such file), read by one `git cat-file --batch` process whatever their number.
+pub(crate) fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
@@ -105,14 +105,18 @@ fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<Vec<u8>>> {
         let nl = rest.iter().position(|b| *b == b'\n').ok_or_else(ended)?;
         let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
         rest = &rest[nl + 1..];
+        if header.ends_with(" missing") {
+            out.push(None);
+            continue;
+        }
         let size: usize = match header.rsplit(' ').next().and_then(|s| s.parse().ok()) {
-            Some(size) if !header.ends_with("missing") => size,
+            Some(size) => size,
             _ => return Err(Error::git(&format!("cannot read {p} at {base}"), &header)),
         };
         if rest.len() < size + 1 {
             return Err(ended());
         }
-        out.push(rest[..size].to_vec());
+        out.push(Some(rest[..size].to_vec()));
         rest = &rest[size + 1..];
     }
     Ok(out)
@@ -153,7 +157,12 @@ pub(super) struct Changes {
     pub(super) files: Vec<FileChange>,
     /// The files in the marker folders at base (where phase markers live).
     pub(super) markers: Vec<String>,
+    /// The repository's own configuration at base, if it has one.
+    pub(super) config: Option<Vec<u8>>,
 }
+
+/// The repository's own configuration file, read from a base revision (never from the change).
+pub(crate) const CONFIG: &str = ".hivegen/config.yaml";
 
 /// Every file that differs between `base` and the working tree under `root`.
 pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Changes> {
@@ -186,8 +195,8 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
     let diff = diff.map_err(|e| explain_base(root, base, e))?;
     let (untracked, markers) = (untracked?, markers?);
     let mut files = name_status(root, &diff)?;
-    // Read every old version at once.
-    let old_paths: Vec<String> = files
+    // Read every old version at once, and the configuration at base with them.
+    let mut old_paths: Vec<String> = files
         .iter()
         .filter(|c| c.old.is_some())
         .map(|c| match &c.status {
@@ -195,9 +204,18 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
             _ => c.path.clone(),
         })
         .collect();
-    let olds = show_all(root, base, &old_paths)?;
-    for (change, old) in files.iter_mut().filter(|c| c.old.is_some()).zip(olds) {
-        change.old = Some(old);
+    old_paths.push(CONFIG.to_string());
+    let mut olds = show_all(root, base, &old_paths)?;
+    let config = olds.pop().flatten();
+    for ((change, old), path) in files
+        .iter_mut()
+        .filter(|c| c.old.is_some())
+        .zip(olds)
+        .zip(&old_paths)
+    {
+        change.old = Some(
+            old.ok_or_else(|| Error::git(&format!("cannot read {path} at {base}"), "missing"))?,
+        );
     }
     for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let path = String::from_utf8_lossy(path).into_owned();
@@ -210,7 +228,11 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
     }
     pair_renames(&mut files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Changes { files, markers })
+    Ok(Changes {
+        files,
+        markers,
+        config,
+    })
 }
 
 /// The changes `git diff --name-status -z` lists, with their new bytes read from the working

@@ -3,14 +3,19 @@
 //! from it to the working tree against the rules of the phase(s) that judge it. This module
 //! reads (the disk, and git); the rules engine decides.
 
+mod config;
 mod git;
+mod judge;
 mod tree;
 
 use crate::error::{Error, Result};
 use crate::registry::{Phase, Registry};
 use crate::repo::{DiskRepo, Repo};
-use crate::rules::{self, ChangeStatus, FileChange, Finding};
+use crate::rules::{self, Finding};
 use crate::spec::Rule;
+
+pub(crate) use config::RepoConfig;
+pub(crate) use judge::{judge, Base};
 
 /// What a verification found, and what it looked at.
 #[derive(Debug, Clone)]
@@ -49,18 +54,23 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -
             findings.extend(tree::judge_all_anchors(&repo.root, latest, &ids)?);
         }
     }
-    let mut judged: Vec<&Phase> = Vec::new();
+    let mut judged = Vec::new();
     let mut changed_files = None;
     if let Some(base) = base {
         let git::Changes {
             files: changes,
             markers,
+            config,
         } = git::changes(&repo.root, base, &registry.marker_folders())?;
         changed_files = Some(changes.len());
-        judged = judged_phases(registry, &markers, &changes);
-        for phase in &judged {
-            findings.extend(rules::judge_changes(&phase.rules, &changes));
-        }
+        let origin = format!("{}:{}", base, git::CONFIG);
+        let base = Base {
+            markers,
+            config: RepoConfig::parse(config.as_deref(), &origin)?,
+        };
+        let judgement = judge(registry, &base, &changes)?;
+        findings.extend(judgement.findings);
+        judged = judgement.judged;
     }
     let rules = registry
         .phases()
@@ -70,7 +80,7 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -
         findings: rules::finish(findings),
         rules,
         complete: ids,
-        judged: judged.iter().map(|p| p.spec.id.clone()).collect(),
+        judged,
         base: base.map(str::to_string),
         changed_files,
     })
@@ -100,53 +110,4 @@ fn require_hivesync(registry: &Registry, repo: &DiskRepo, complete: &[&Phase]) -
         ),
         "pass the repository with --repo DIR, or lay the scaffold first with `hivegen phase c`",
     ))
-}
-
-/// The phases whose rules judge a change, all read from the *base* tree, so that the change
-/// cannot lift its own rules (by deleting a marker, or adding one of a phase hivegen does not
-/// know): the latest phase complete at base (its rules hold until a later phase completes),
-/// unless base already shows a later phase hivegen has no spec for; every phase whose marker the
-/// change adds; and the next phase, when the change touches the files it fills (a phase in
-/// progress, its marker not yet written).
-fn judged_phases<'r>(
-    registry: &'r Registry,
-    markers: &[String],
-    changes: &[FileChange],
-) -> Vec<&'r Phase> {
-    let at_base = |p: &Phase| markers.contains(&p.spec.marker.path);
-    let complete: Vec<&Phase> = registry.phases().filter(|p| at_base(p)).collect();
-    let mut out: Vec<&Phase> = registry
-        .phases()
-        .filter(|p| {
-            changes.iter().any(|c| {
-                c.path == p.spec.marker.path
-                    && matches!(c.status, ChangeStatus::Added | ChangeStatus::Renamed { .. })
-            })
-        })
-        .collect();
-    if let Some(latest) = complete.last() {
-        let later_unknown = markers
-            .iter()
-            .any(|m| registry.marker_id(m).is_some() && registry.by_marker(m).is_none());
-        // A change that completes a later phase is judged by that phase's rules instead.
-        let superseded = out
-            .iter()
-            .any(|p| registry.requires(&p.spec.id, &latest.spec.id));
-        if !later_unknown && !superseded {
-            out.push(latest);
-        }
-    }
-    let complete_ids: Vec<&str> = complete.iter().map(|p| p.spec.id.as_str()).collect();
-    for next in registry.next(&complete_ids) {
-        let touched = changes
-            .iter()
-            .any(|c| next.spec.fills.iter().any(|f| f.file == c.path));
-        if touched && !next.spec.scaffold {
-            out.push(next);
-        }
-    }
-    let order: Vec<&str> = registry.phases().map(|p| p.spec.id.as_str()).collect();
-    out.sort_by_key(|p| order.iter().position(|id| *id == p.spec.id));
-    out.dedup_by(|a, b| a.spec.id == b.spec.id);
-    out
 }

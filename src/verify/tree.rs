@@ -40,6 +40,9 @@ pub(super) fn judge_complete(
 ) -> Result<Vec<Finding>> {
     let mut out = Vec::new();
     for phase in complete {
+        if let Some(bytes) = read(repo, &phase.spec.marker.path)? {
+            out.extend(rules::marker_content(&phase.spec, &phase.rules, &bytes));
+        }
         for req in &phase.spec.requires {
             let required = registry.get(req)?;
             if !complete.iter().any(|c| c.spec.id == required.spec.id) {

@@ -10,10 +10,22 @@ use super::{Fact, FactKind, PySource};
 /// Every fact of `src`, in source order.
 pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let aliases = src.aliases();
+    let modules = src.module_names();
     let mut facts = Vec::new();
     let mut cursor = src.tree.walk();
     loop {
-        visit(src, cursor.node(), &aliases, &mut facts);
+        let node = cursor.node();
+        visit(src, node, &aliases, &mut facts);
+        if node.kind() == "call" {
+            if let Some(what) = dynamic_access(src, node, &aliases, &modules) {
+                facts.push(Fact {
+                    kind: FactKind::Syntax,
+                    name: what.to_string(),
+                    span: node.byte_range(),
+                    external: false,
+                });
+            }
+        }
         if cursor.goto_first_child() {
             continue;
         }
@@ -46,9 +58,6 @@ fn visit(
         "call" => {
             if let Some(f) = node.child_by_field_name("function") {
                 push(FactKind::Call, src.dotted(f, aliases), f);
-                if let Some(what) = dynamic_access(src, node, f, aliases) {
-                    push(FactKind::Syntax, (what.to_string(), false), node);
-                }
             }
         }
         "decorator" => {
@@ -86,41 +95,87 @@ fn visit(
             }
         }
         "await" if node.is_named() => push(FactKind::Syntax, ("await".into(), false), node),
-        "function_definition" | "with_statement" | "for_statement"
-            if node.child(0).is_some_and(|c| c.kind() == "async") =>
-        {
-            let what = match node.kind() {
-                "function_definition" => "async def",
-                "with_statement" => "async with",
-                _ => "async for",
-            };
-            push(FactKind::Syntax, (what.into(), false), node);
+        "assignment" | "augmented_assignment" => {
+            // `fastapi.routing.run_endpoint_function = f`: another module patched at run time.
+            let patched = node
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "attribute")
+                .is_some_and(|l| src.dotted(l, aliases).1);
+            if patched {
+                push(
+                    FactKind::Syntax,
+                    ("assignment to another module".into(), false),
+                    node,
+                );
+            }
+        }
+        "class_definition" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                push(FactKind::Def, (identifier(src.text_of(name)), false), name);
+            }
+        }
+        "function_definition" | "with_statement" | "for_statement" | "while_statement" => {
+            facts.extend(construct(src, node));
+        }
+        _ => {}
+    }
+}
+
+/// The facts of a definition or a compound statement: the name a `def` defines, and the
+/// constructs named `async def`, `async with`, `async for`, `while`, `while True`.
+fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
+    let fact = |kind, name: String, at: Node<'_>| Fact {
+        kind,
+        name,
+        span: at.byte_range(),
+        external: false,
+    };
+    let mut out = Vec::new();
+    match node.kind() {
+        "function_definition" | "with_statement" | "for_statement" => {
+            if node.kind() == "function_definition" {
+                if let Some(name) = node.child_by_field_name("name") {
+                    out.push(fact(FactKind::Def, identifier(src.text_of(name)), name));
+                }
+            }
+            if node.child(0).is_some_and(|c| c.kind() == "async") {
+                let what = match node.kind() {
+                    "function_definition" => "async def",
+                    "with_statement" => "async with",
+                    _ => "async for",
+                };
+                out.push(fact(FactKind::Syntax, what.into(), node));
+            }
         }
         "while_statement" => {
-            push(FactKind::Syntax, ("while".into(), false), node);
+            out.push(fact(FactKind::Syntax, "while".into(), node));
             // `while True:`, and its spellings `while 1:`, `while 2:` …
             let forever = node.child_by_field_name("condition").is_some_and(|c| {
                 c.kind() == "true"
                     || (c.kind() == "integer" && !src.text_of(c).trim_start_matches('0').is_empty())
             });
             if forever {
-                push(FactKind::Syntax, ("while True".into(), false), node);
+                out.push(fact(FactKind::Syntax, "while True".into(), node));
             }
         }
         _ => {}
     }
+    out
 }
 
-/// `getattr(x, name)` and its kin reach any attribute by a name the rules cannot read: with
-/// a computed name (anything but a string literal), or on a module (where a literal name
-/// reaches a forbidden function, `getattr(orm, "relationship")`). An object's own attributes
-/// by a computed name (`getattr(self, column.name)`, as `as_dict()` does) stay allowed.
+/// `getattr(x, name)` and its kin reach attributes by a name the rules cannot read. On a
+/// module, any of them does (`getattr(orm, "relationship")`); elsewhere, a `getattr` with a
+/// computed name (anything but a string literal) does, but not on the object's own
+/// attributes (`getattr(self, column.name)`, as `as_dict()` does). Setting or testing a
+/// computed attribute of an object (`setattr(project, field, value)` in a PATCH) calls
+/// nothing, and stays allowed.
 fn dynamic_access(
     src: &PySource<'_>,
     call: Node<'_>,
-    function: Node<'_>,
     aliases: &HashMap<String, String>,
+    modules: &std::collections::HashSet<String>,
 ) -> Option<&'static str> {
+    let function = call.child_by_field_name("function")?;
     if function.kind() != "identifier" {
         return None;
     }
@@ -133,13 +188,16 @@ fn dynamic_access(
     let args = call.child_by_field_name("arguments")?;
     let object = args.named_child(0)?;
     let attribute = args.named_child(1)?;
-    let (_, on_module) = src.dotted(object, aliases);
-    if on_module {
+    let mut root = object;
+    while root.kind() == "attribute" {
+        root = root.child_by_field_name("object")?;
+    }
+    if root.kind() == "identifier" && modules.contains(&identifier(src.text_of(root))) {
         return Some("getattr on a module");
     }
     let literal = attribute.kind() == "string" && string_value(src, attribute).is_some();
     let own = object.kind() == "identifier" && matches!(src.text_of(object), "self" | "cls");
-    (!literal && !own).then_some("computed getattr")
+    (name == "getattr" && !literal && !own).then_some("computed getattr")
 }
 
 /// The text of a plain string literal used as a value, `None` for a docstring, an

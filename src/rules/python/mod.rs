@@ -43,6 +43,8 @@ pub(crate) enum FactKind {
     /// A string literal used as a value (a dict key, an argument, a subscript, ...), never a
     /// docstring: its text, without quotes.
     Str,
+    /// `def f` or `class C`: the name defined.
+    Def,
 }
 
 impl FactKind {
@@ -57,6 +59,7 @@ impl FactKind {
             FactKind::Keyword => "keyword argument",
             FactKind::Syntax => "construct",
             FactKind::Str => "string",
+            FactKind::Def => "definition",
         }
     }
 }

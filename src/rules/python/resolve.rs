@@ -9,6 +9,25 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::PySource;
 
+/// Builtins that reach what the rules forbid (files, code, attributes by name): bound to
+/// another name, they are named `builtins.<name>`.
+const BUILTINS: [&str; 14] = [
+    "open",
+    "exec",
+    "eval",
+    "compile",
+    "__import__",
+    "getattr",
+    "setattr",
+    "delattr",
+    "vars",
+    "globals",
+    "locals",
+    "input",
+    "breakpoint",
+    "memoryview",
+];
+
 /// A module's place in its package, for relative imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Module {
@@ -170,6 +189,40 @@ impl<'a> PySource<'a> {
         map
     }
 
+    /// The local names bound to modules: by `import m` (or `import m as x`), and by
+    /// `from p import m` when `m` is written in lowercase (classes are CapWords; a module
+    /// is what `getattr` must not reach into).
+    pub(super) fn module_names(&self) -> std::collections::HashSet<String> {
+        let mut out = std::collections::HashSet::new();
+        let mut stack = vec![self.tree.root_node()];
+        let mut cursor = self.tree.walk();
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" => {
+                    out.extend(
+                        self.imports_of(node)
+                            .into_iter()
+                            .filter_map(|(_, local, _)| local),
+                    );
+                }
+                "import_from_statement" => {
+                    for (full, local, _) in self.imports_of(node) {
+                        let last = full.rsplit('.').next().unwrap_or("");
+                        if last.starts_with(|c: char| c.is_lowercase()) {
+                            out.extend(local);
+                        }
+                    }
+                }
+                _ => {
+                    cursor.reset(node);
+                    stack.extend(node.children(&mut cursor));
+                }
+            }
+        }
+        out.insert("builtins".into());
+        out
+    }
+
     /// `x = <imported name>` or `x = functools.partial(<imported name>, …)`: (x, full name).
     fn rebinding(&self, node: Node<'_>, map: &HashMap<String, String>) -> Option<(String, String)> {
         let left = node.child_by_field_name("left")?;
@@ -178,6 +231,16 @@ impl<'a> PySource<'a> {
             return None;
         }
         let target = match right.kind() {
+            // `o = open`: a builtin under another name is `builtins.open`, as Python sees it.
+            "identifier"
+                if BUILTINS.contains(&self.text_of(right))
+                    && !map.contains_key(self.text_of(right)) =>
+            {
+                return Some((
+                    identifier(self.text_of(left)),
+                    format!("builtins.{}", self.text_of(right)),
+                ));
+            }
             "identifier" | "attribute" => right,
             "call" => {
                 let (callee, _) = self.dotted(right.child_by_field_name("function")?, map);

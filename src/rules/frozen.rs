@@ -1,0 +1,127 @@
+//! Frozen means frozen (phase_d.md §5): once a phase is complete at the base of a change, the
+//! change may not touch that phase's fill bodies, their stamps, or its marker, whatever the
+//! stamps say. A rewritten fill with a recomputed stamp is still a rewrite.
+
+use super::compile::RuleSet;
+use super::finding::Finding;
+use super::{ChangeStatus, FileChange};
+use crate::anchor::{self, Anchor};
+use crate::error::Place;
+use crate::spec::{PhaseSpec, StructureCheck};
+
+/// Every change by `changes` to the frozen work of `spec`, a phase complete at base, judged
+/// with its own rules (`set`): its `fill-intact` rules report.
+pub(crate) fn judge_frozen(
+    spec: &PhaseSpec,
+    set: &RuleSet,
+    changes: &[FileChange],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for change in changes {
+        let from = match &change.status {
+            ChangeStatus::Renamed { from } => from.as_str(),
+            _ => change.path.as_str(),
+        };
+        if from == spec.marker.path && change.old != change.new {
+            let what = format!(
+                "the marker of completed Phase {} was changed",
+                spec.letter()
+            );
+            out.extend(report(set, &change.path, &what, None));
+            continue;
+        }
+        let Some(old) = change
+            .old
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let (_, old) = anchor::split_bom(old);
+        let Ok(old_anchors) = anchor::parse(old) else {
+            continue;
+        };
+        let frozen: Vec<&Anchor> = old_anchors
+            .iter()
+            .filter(|a| {
+                a.stamp.as_ref().is_some_and(|s| s.phase == spec.id)
+                    || spec
+                        .fills
+                        .iter()
+                        .any(|f| f.file == from && f.anchor == a.name)
+            })
+            .filter(|a| !old[a.body()].trim().is_empty())
+            .collect();
+        if frozen.is_empty() {
+            continue;
+        }
+        let new = change
+            .new
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok());
+        let new = new.map(|t| anchor::split_bom(t).1);
+        let new_anchors = new.and_then(|t| anchor::parse(t).ok());
+        for a in frozen {
+            let now = new_anchors
+                .as_ref()
+                .and_then(|anchors| anchors.iter().find(|n| n.name == a.name));
+            let (Some(text), Some(n)) = (new, now) else {
+                let what = format!(
+                    "anchor `{}`, frozen since Phase {} completed, was removed",
+                    a.name,
+                    spec.letter()
+                );
+                out.extend(report(set, &change.path, &what, None));
+                continue;
+            };
+            let body_kept = fold(&old[a.body()]) == fold(&text[n.body()]);
+            if body_kept && n.stamp == a.stamp {
+                continue;
+            }
+            let what = if body_kept {
+                format!(
+                    "the stamp of anchor `{}`, frozen since Phase {} completed, was changed",
+                    a.name,
+                    spec.letter()
+                )
+            } else {
+                format!(
+                    "anchor `{}`, frozen since Phase {} completed, was rewritten",
+                    a.name,
+                    spec.letter()
+                )
+            };
+            let line = if body_kept {
+                n.end.as_ref().map_or(n.begin.line, |e| e.line)
+            } else {
+                n.begin.line + 1
+            };
+            out.extend(report(
+                set,
+                &change.path,
+                &what,
+                Some(Place::of_line(text, line)),
+            ));
+        }
+    }
+    out
+}
+
+fn fold(body: &str) -> String {
+    crate::text::split_inclusive(body)
+        .map(|l| l.trim_end_matches(['\r', '\n']))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn report(set: &RuleSet, file: &str, what: &str, place: Option<Place>) -> Vec<Finding> {
+    set.checking(StructureCheck::FillIntact, file)
+        .map(|r| {
+            let f = Finding::new(set, r, file, Some(what));
+            match &place {
+                Some(p) => f.at(p.clone()),
+                None => f,
+            }
+        })
+        .collect()
+}
