@@ -151,9 +151,7 @@ impl Domain {
             }
         }
         if field.ignore_case && !(kind == FieldType::String && field.unique) {
-            return fail(
-                "ignore_case is for unique string fields (an email is lowercased anyway)",
-            );
+            return fail("ignore_case is for unique string fields (an email is lowercased anyway)");
         }
         match (kind, &field.enum_key) {
             (FieldType::Enum, Some(e)) if self.enums.contains_key(e) => {}

@@ -361,7 +361,8 @@ mod tests {
 
     #[test]
     fn ignore_case_is_for_unique_strings() {
-        let text = with("      - { name: h, type: string, max_length: 9, ignore_case: true, doc: H. }\n");
+        let text =
+            with("      - { name: h, type: string, max_length: 9, ignore_case: true, doc: H. }\n");
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("ignore_case"), "{err}");
         let text = with(
@@ -377,11 +378,13 @@ mod tests {
 
     #[test]
     fn patterns_must_compile_as_the_validator_compiles_them() {
-        let text = with("      - { name: s, type: string, max_length: 9, pattern: '^(a$', doc: S. }\n");
+        let text =
+            with("      - { name: s, type: string, max_length: 9, pattern: '^(a$', doc: S. }\n");
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("does not compile"), "{err}");
         // Look-around is Python's, not the Rust engine pydantic validates with.
-        let text = with("      - { name: s, type: string, max_length: 9, pattern: '^(?!x)', doc: S. }\n");
+        let text =
+            with("      - { name: s, type: string, max_length: 9, pattern: '^(?!x)', doc: S. }\n");
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("does not compile"), "{err}");
     }
