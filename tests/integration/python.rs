@@ -412,6 +412,7 @@ fn a_field_added_to_the_domain_reaches_every_layer() {
         }
     }
     lint(repo.path());
-    pytest(repo.path(), &domain, Database::Sqlite);
+    // The whole suite, on PostgreSQL only: the shipped domain runs on both databases above,
+    // and the stricter one is where a new column's type would break.
     pytest(repo.path(), &domain, Database::Postgresql);
 }

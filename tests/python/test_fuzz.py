@@ -43,7 +43,7 @@ def _rows_to_find(client: TestClient, project: dict[str, object]) -> None:
 
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
