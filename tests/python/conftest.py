@@ -14,6 +14,7 @@ Every test gets empty tables.
 """
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -115,10 +116,12 @@ def pytest_report_header() -> str:
 
 
 def pytest_unconfigure() -> None:
-    """Close the connections and stop the PostgreSQL server, if one was started."""
+    """Close the connections, stop the PostgreSQL server if one was started, and
+    delete the database folder."""
     engine.dispose()
     if POSTGRES is not None:
         POSTGRES.cleanup()
+    shutil.rmtree(_DATABASE_DIR, ignore_errors=True)
 
 
 def pytest_sessionstart() -> None:
