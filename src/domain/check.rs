@@ -137,8 +137,21 @@ impl Domain {
                 return fail("min_length is above max_length");
             }
         }
-        if field.pattern.as_deref().is_some_and(|p| p.contains('"')) {
-            return fail("a pattern may not contain `\"`");
+        if let Some(pattern) = &field.pattern {
+            if pattern.contains('"') {
+                return fail("a pattern may not contain `\"`");
+            }
+            // Pydantic validates patterns with Rust's regex engine, this one: a pattern it cannot
+            // compile would make the generated schema module fail at import.
+            if let Err(e) = regex::Regex::new(pattern) {
+                return fail(&format!(
+                    "pattern `{pattern}` does not compile (Rust regex syntax, as pydantic \
+                     validates it; no look-around or back-references): {e}"
+                ));
+            }
+        }
+        if field.ignore_case && !(kind == FieldType::String && field.unique) {
+            return fail("ignore_case is for unique string fields (an email is lowercased anyway)");
         }
         match (kind, &field.enum_key) {
             (FieldType::Enum, Some(e)) if self.enums.contains_key(e) => {}

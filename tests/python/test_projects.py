@@ -1,5 +1,6 @@
 """The /projects endpoints."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from conftest import DOMAIN
@@ -194,3 +195,59 @@ def test_every_domain_field_reaches_the_api(client: TestClient, user: Json) -> N
         assert patched.status_code == 200, patched.text
         assert patched.json()[field["name"]] == value, field["name"]
         assert client.get(url).json()[field["name"]] == value, field["name"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:secret@git.example.com/ada/engine.git",
+        "https://token@git.example.com/ada/engine.git",
+        "https://:secret@git.example.com/ada/engine.git",
+        "https://git.example.com@evil.example.com/x.git",
+        "http://git.example.com/ada/engine.git",
+        "ssh://git@git.example.com/ada/engine.git",
+        "git@git.example.com:ada/engine.git",
+        "git://git.example.com/ada/engine.git",
+        "https://",
+        "https:///path",
+        "https://git.example.com/with space",
+        "https://git.example.com/\u00e9",
+    ],
+)
+def test_repo_urls_with_credentials_or_other_schemes_are_refused(
+    client: TestClient, user: Json, project: Json, url: str
+) -> None:
+    body = {"name": "p", "owner_id": user["id"], "repo_url": url}
+    assert client.post("/projects", json=body).status_code == 422
+    patch = client.patch(f"/projects/{project['id']}", json={"repo_url": url})
+    assert patch.status_code == 422
+    assert client.get(f"/projects/{project['id']}").json()["repo_url"] is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://git.example.com/ada/engine.git",
+        "https://git.example.com:8443/ada/engine.git",
+        "https://git.example.com/@scope/package",
+        "https://[2001:db8::1]/ada/engine.git",
+        "https://localhost/r?ref=main#readme",
+        "https://git.example.com",
+    ],
+)
+def test_plain_https_repo_urls_are_accepted(
+    client: TestClient, user: Json, url: str
+) -> None:
+    body = {"name": "p", "owner_id": user["id"], "repo_url": url}
+    response = client.post("/projects", json=body)
+    assert response.status_code == 201, response.text
+    assert response.json()["repo_url"] == url
+
+
+def test_the_repo_url_schema_says_why(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    variants = schemas["ProjectCreate"]["properties"]["repo_url"]["anyOf"]
+    (url,) = [v for v in variants if v.get("type") == "string"]
+    assert url["pattern"].startswith("^https://")
+    description = schemas["ProjectCreate"]["properties"]["repo_url"]["description"]
+    assert "Only https, and no user info" in description
