@@ -51,29 +51,44 @@ pub(crate) fn allowed_atoms(allow: &[String]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The atoms of `allowed` that anchor `name` of `text` does not hold (nothing when the anchor
+/// is absent or malformed: other checks report that).
+pub(crate) fn missing_atoms(text: &str, name: &str, allowed: &BTreeSet<String>) -> Vec<String> {
+    let Some(body) = dedented_body(text, name) else {
+        return Vec::new();
+    };
+    let present: BTreeSet<String> = statements(&body.1)
+        .into_iter()
+        .flat_map(|(_, a)| a)
+        .collect();
+    allowed.difference(&present).cloned().collect()
+}
+
 /// The 1-based lines of `text` where anchor `name` holds a statement outside `allowed`.
 /// Nothing when the anchor is absent or malformed (other checks report that).
 pub(crate) fn foreign_statements(text: &str, name: &str, allowed: &BTreeSet<String>) -> Vec<usize> {
-    let (_, text) = anchor::split_bom(text);
-    let Ok(anchors) = anchor::parse(text) else {
+    let Some((first_body_line, dedented)) = dedented_body(text, name) else {
         return Vec::new();
     };
-    let Some(a) = anchors.iter().find(|a| a.name == name) else {
-        return Vec::new();
-    };
-    let body = a.body();
-    let indent = a.begin.indent.as_str();
-    // Dedent the body by the marker's indentation so that it parses as top-level code.
-    let dedented: String = text[body.clone()]
-        .split_inclusive('\n')
-        .map(|l| l.strip_prefix(indent).unwrap_or_else(|| l.trim_start()))
-        .collect();
-    let first_body_line = a.begin.line + 1;
     statements(&dedented)
         .into_iter()
         .filter(|(_, atoms)| atoms.iter().any(|a| !allowed.contains(a)))
         .map(|(at, _)| first_body_line + dedented[..at].matches('\n').count())
         .collect()
+}
+
+/// The body of anchor `name`, dedented by the marker's indentation so that it parses as
+/// top-level code, with the line it starts on.
+fn dedented_body(text: &str, name: &str) -> Option<(usize, String)> {
+    let (_, text) = anchor::split_bom(text);
+    let anchors = anchor::parse(text).ok()?;
+    let a = anchors.iter().find(|a| a.name == name)?;
+    let indent = a.begin.indent.as_str();
+    let dedented: String = text[a.body()]
+        .split_inclusive('\n')
+        .map(|l| l.strip_prefix(indent).unwrap_or_else(|| l.trim_start()))
+        .collect();
+    Some((a.begin.line + 1, dedented))
 }
 
 #[cfg(test)]

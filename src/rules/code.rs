@@ -43,6 +43,7 @@ pub(crate) struct CompiledCode {
     allowed_summary: String,
     stub_only: bool,
     pure_calls: Vec<DottedPattern>,
+    validators: Vec<DottedPattern>,
     queries: Vec<NamedQuery>,
     except: Vec<DottedPattern>,
 }
@@ -122,6 +123,7 @@ impl CompiledCode {
             allowed_summary: summary(&m.allow_imports),
             stub_only: m.stub_only,
             pure_calls: compile_all(&m.pure_calls)?,
+            validators: compile_all(&m.validators_only)?,
             queries,
             except: compile_all(&m.except)?,
         })
@@ -191,6 +193,17 @@ impl CompiledCode {
                     span: f.span.clone(),
                     what: format!("`{}` is not among the names this code may use", f.name),
                     help: Some(format!("this code may use: {}", self.allowed_summary)),
+                });
+            }
+        }
+        if !self.validators.is_empty() {
+            for span in python::unused_functions(src, &self.validators) {
+                let first = src.text[span.clone()].lines().next().unwrap_or("").trim();
+                let shown: String = first.chars().take(60).collect();
+                out.push(Hit {
+                    span,
+                    what: format!("`{shown}` is neither a validator nor used by one"),
+                    help: None,
                 });
             }
         }

@@ -25,4 +25,6 @@ pub use finding::Finding;
 
 pub(crate) use finding::finish;
 pub(crate) use frozen::judge_frozen;
-pub(crate) use tree::{judge_anchored_file, judge_fill_file, marker_content, phase_order};
+pub(crate) use tree::{
+    judge_anchored_file, judge_fill_file, marker_content, phase_order, unmarked,
+};

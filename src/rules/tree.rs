@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::anchor_content::{allowed_atoms, foreign_statements};
+use super::anchor_content::{allowed_atoms, foreign_statements, missing_atoms};
 use super::change::{is_python, malformed};
 use super::compile::RuleSet;
 use super::finding::{with_help, Finding};
@@ -84,9 +84,19 @@ pub(crate) fn judge_fill_file(
     }
     for r in set.checking(StructureCheck::AnchorContent, file) {
         let anchor = r.rule.anchor.as_deref().unwrap_or_default();
-        for line in foreign_statements(text, anchor, &allowed_atoms(&r.rule.allow)) {
+        let allowed = allowed_atoms(&r.rule.allow);
+        for line in foreign_statements(text, anchor, &allowed) {
             let what = format!("anchor `{anchor}` holds more than its allowed statements");
             out.push(Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, line)));
+        }
+        // The phase is complete: every allowed statement must be there too.
+        if let Some(a) = anchors.iter().find(|a| a.name == anchor) {
+            for atom in missing_atoms(text, anchor, &allowed) {
+                let what = format!("anchor `{anchor}` lacks `{atom}`");
+                out.push(
+                    Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, a.begin.line)),
+                );
+            }
         }
     }
     if code && is_python(file) && !bodies.is_empty() {
@@ -140,11 +150,20 @@ fn missing(
         .collect();
     let mut out = Vec::new();
     for need in requires {
-        let found = need.split('|').map(str::trim).any(|alt| {
-            DottedPattern::new(alt)
-                .is_ok_and(|p| facts.iter().any(|f| p.matches_segments(&split(&f.name))))
-        });
-        if found {
+        // `2 x **.get`: at least two of them (a list and a read-one endpoint).
+        let (count, alternatives) = match need.split_once(" x ") {
+            Some((n, rest)) => (n.trim().parse().unwrap_or(1), rest),
+            None => (1, need.as_str()),
+        };
+        let found = facts
+            .iter()
+            .filter(|f| {
+                alternatives.split('|').map(str::trim).any(|alt| {
+                    DottedPattern::new(alt).is_ok_and(|p| p.matches_segments(&split(&f.name)))
+                })
+            })
+            .count();
+        if found >= count {
             continue;
         }
         let what = format!(
@@ -157,6 +176,44 @@ fn missing(
         }));
     }
     out
+}
+
+/// A phase whose every fill is in place is complete, and its marker must say so (§6: the
+/// phase completes when its marker file exists). `read` gives a fill file's bytes.
+pub(crate) fn unmarked(
+    spec: &PhaseSpec,
+    set: &RuleSet,
+    read: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
+) -> Vec<Finding> {
+    if spec.fills.is_empty() {
+        return Vec::new();
+    }
+    for file in spec.fill_files() {
+        let Some(bytes) = read(file) else {
+            return Vec::new();
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let (_, text) = anchor::split_bom(&text);
+        let Ok(anchors) = anchor::parse(text) else {
+            return Vec::new();
+        };
+        for f in spec.fills.iter().filter(|f| f.file == file) {
+            let filled = anchors
+                .iter()
+                .any(|a| a.name == f.anchor && !text[a.body()].trim().is_empty());
+            if !filled {
+                return Vec::new();
+            }
+        }
+    }
+    let path = &spec.marker.path;
+    let what = format!(
+        "every anchor of Phase {} is filled, but its marker {path} is missing",
+        spec.letter()
+    );
+    set.checking(StructureCheck::FillsComplete, path)
+        .map(|r| Finding::new(set, r, path, Some(&what)))
+        .collect()
 }
 
 /// The marker of a complete phase must read as its spec says (whitespace at the end aside).

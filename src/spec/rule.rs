@@ -139,6 +139,10 @@ pub(crate) struct CodeMatch {
     /// With `stub_only`: the callables whose calls are pure values (`pathlib.PurePosixPath`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) pure_calls: Vec<String>,
+    /// Validators only: every function must be decorated with one of these (dotted
+    /// patterns), or be used elsewhere in the file (a helper of a validator).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) validators_only: Vec<String>,
     /// The positive model of each fill: every fill's own `imports:` list, in the file it
     /// fills, as `allow_imports`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -167,6 +171,7 @@ impl CodeMatch {
             && self.strings.is_empty()
             && self.allow_imports.is_empty()
             && !self.stub_only
+            && self.validators_only.is_empty()
             && !self.fill_imports
             && self.queries.is_empty()
     }

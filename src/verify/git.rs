@@ -1,6 +1,6 @@
-//! Reading a change through the `git` command: the files that differ between a base revision
-//! and the working tree (committed or not, untracked included, ignored files left out), each
-//! with its bytes before and after. Only changed files are read.
+//! The `git` command, for reading a change: its output, the bytes of files at a revision
+//! (one `cat-file --batch` for all of them), the files of a folder at a revision, the
+//! working tree's bytes as git stores them, and `diff --name-status` parsed.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,7 +11,7 @@ use crate::repo::MAX_FILE_BYTES;
 use crate::rules::{ChangeStatus, FileChange};
 
 /// Runs `git -C root args…` and returns its stdout; a failure is an error (exit 2).
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+pub(super) fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -32,7 +32,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
 
 /// Says why `base` cannot be read: not a repository, or not a commit. Called only once git
 /// has refused, so that the usual run costs no extra process.
-fn explain_base(root: &Path, base: &str, refusal: Error) -> Error {
+pub(super) fn explain_base(root: &Path, base: &str, refusal: Error) -> Error {
     let spec = format!("{base}^{{commit}}");
     if git(root, &["rev-parse", "--verify", "--quiet", &spec]).is_ok() {
         return refusal;
@@ -50,7 +50,7 @@ fn explain_base(root: &Path, base: &str, refusal: Error) -> Error {
 }
 
 /// The paths of the files in `folders` at `base` (where phase markers live).
-fn markers_at(root: &Path, base: &str, folders: &[&str]) -> Result<Vec<String>> {
+pub(super) fn markers_at(root: &Path, base: &str, folders: &[&str]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for folder in folders {
         let spec = format!("{base}:./{folder}");
@@ -69,6 +69,9 @@ fn markers_at(root: &Path, base: &str, folders: &[&str]) -> Result<Vec<String>> 
     }
     Ok(out)
 }
+
+/// The repository's own configuration file, read from a base revision (never from the change).
+pub(crate) const CONFIG: &str = ".hivegen/config.yaml";
 
 /// The bytes of each of `paths` (relative to `root`) at revision `base` (`None` where there
 /// is no such file), read by one `git cat-file --batch` process whatever their number.
@@ -123,7 +126,7 @@ pub(crate) fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<
 }
 
 /// The bytes of `path` in the working tree as git would store them: a link is its target.
-fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
+pub(super) fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
     let full = root.join(path);
     let meta = match std::fs::symlink_metadata(&full) {
         Ok(m) => m,
@@ -151,93 +154,9 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// The change from a base revision to the working tree.
-pub(super) struct Changes {
-    /// Every changed file.
-    pub(super) files: Vec<FileChange>,
-    /// The files in the marker folders at base (where phase markers live).
-    pub(super) markers: Vec<String>,
-    /// The repository's own configuration at base, if it has one.
-    pub(super) config: Option<Vec<u8>>,
-}
-
-/// The repository's own configuration file, read from a base revision (never from the change).
-pub(crate) const CONFIG: &str = ".hivegen/config.yaml";
-
-/// Every file that differs between `base` and the working tree under `root`.
-pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Changes> {
-    // The three commands run side by side: two of them stat the whole working tree.
-    let (diff, untracked, markers) = std::thread::scope(|scope| {
-        let untracked =
-            scope.spawn(|| git(root, &["ls-files", "--others", "--exclude-standard", "-z"]));
-        let markers = scope.spawn(|| markers_at(root, base, marker_folders));
-        let diff = git(
-            root,
-            &[
-                "diff",
-                "--name-status",
-                "-z",
-                "-M",
-                "--relative",
-                // A revision that starts with `-` is never read as an option.
-                "--end-of-options",
-                base,
-                "--",
-            ],
-        );
-        (
-            diff,
-            untracked.join().expect("git ls-files thread"),
-            markers.join().expect("git ls-tree thread"),
-        )
-    });
-    // Only when git refused: say why in words (not a repository, not a commit).
-    let diff = diff.map_err(|e| explain_base(root, base, e))?;
-    let (untracked, markers) = (untracked?, markers?);
-    let mut files = name_status(root, &diff)?;
-    // Read every old version at once, and the configuration at base with them.
-    let mut old_paths: Vec<String> = files
-        .iter()
-        .filter(|c| c.old.is_some())
-        .map(|c| match &c.status {
-            ChangeStatus::Renamed { from } => from.clone(),
-            _ => c.path.clone(),
-        })
-        .collect();
-    old_paths.push(CONFIG.to_string());
-    let mut olds = show_all(root, base, &old_paths)?;
-    let config = olds.pop().flatten();
-    for ((change, old), path) in files
-        .iter_mut()
-        .filter(|c| c.old.is_some())
-        .zip(olds)
-        .zip(&old_paths)
-    {
-        change.old = Some(
-            old.ok_or_else(|| Error::git(&format!("cannot read {path} at {base}"), "missing"))?,
-        );
-    }
-    for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let path = String::from_utf8_lossy(path).into_owned();
-        files.push(FileChange {
-            new: read_worktree(root, &path)?,
-            old: None,
-            status: ChangeStatus::Added,
-            path,
-        });
-    }
-    pair_renames(&mut files);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Changes {
-        files,
-        markers,
-        config,
-    })
-}
-
 /// The changes `git diff --name-status -z` lists, with their new bytes read from the working
 /// tree; `old` is `Some(empty)` where the base version is still to be read.
-fn name_status(root: &Path, diff: &[u8]) -> Result<Vec<FileChange>> {
+pub(super) fn name_status(root: &Path, diff: &[u8]) -> Result<Vec<FileChange>> {
     let mut fields = diff
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -281,7 +200,7 @@ fn name_status(root: &Path, diff: &[u8]) -> Result<Vec<FileChange>> {
 
 /// `git diff` sees an uncommitted rename as a deletion plus an untracked file: pair them again
 /// when the contents are at least half alike (git's own `-M` threshold).
-fn pair_renames(changes: &mut Vec<FileChange>) {
+pub(super) fn pair_renames(changes: &mut Vec<FileChange>) {
     let deleted: Vec<usize> = (0..changes.len())
         .filter(|&i| changes[i].status == ChangeStatus::Deleted)
         .collect();

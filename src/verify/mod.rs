@@ -3,8 +3,10 @@
 //! from it to the working tree against the rules of the phase(s) that judge it. This module
 //! reads (the disk, and git); the rules engine decides.
 
+mod change;
 mod config;
 mod git;
+mod ignored;
 mod judge;
 mod tree;
 
@@ -57,11 +59,11 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -
     let mut judged = Vec::new();
     let mut changed_files = None;
     if let Some(base) = base {
-        let git::Changes {
+        let change::Changes {
             files: changes,
             markers,
             config,
-        } = git::changes(&repo.root, base, &registry.marker_folders())?;
+        } = change::changes(&repo.root, base, &registry.marker_folders())?;
         changed_files = Some(changes.len());
         let origin = format!("{}:{}", base, git::CONFIG);
         let base = Base {
@@ -70,6 +72,12 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -
         };
         let judgement = judge(registry, &base, &changes)?;
         findings.extend(judgement.findings);
+        findings.extend(tree::unmarked_phases(
+            registry,
+            &judgement.judged,
+            &ids,
+            repo,
+        )?);
         judged = judgement.judged;
     }
     let rules = registry

@@ -67,6 +67,33 @@ pub(super) fn judge_complete(
     Ok(out)
 }
 
+/// For each phase that judged the change and is not complete in the working tree: when all
+/// its fills are in place, its marker must be there too.
+pub(super) fn unmarked_phases(
+    registry: &Registry,
+    judged: &[String],
+    complete: &[String],
+    repo: &DiskRepo,
+) -> Result<Vec<Finding>> {
+    let mut out = Vec::new();
+    for id in judged.iter().filter(|id| !complete.contains(id)) {
+        let phase = registry.get(id)?;
+        let mut failed = None;
+        let mut read_fill = |file: &str| match read(repo, file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        };
+        out.extend(rules::unmarked(&phase.spec, &phase.rules, &mut read_fill));
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    Ok(out)
+}
+
 /// Every file under `root` that holds an anchor, judged by `latest`'s rules for fills
 /// stamped by one of `complete` (phase ids).
 pub(super) fn judge_all_anchors(

@@ -86,6 +86,18 @@ struct Case {
     delete: Vec<String>,
     #[serde(default)]
     rename: Vec<Rename>,
+    /// Code inserted on the line after the last end marker of a file (outside the anchor).
+    #[serde(default)]
+    after_anchor: Vec<Append>,
+    /// Stamps an attacker would forge, applied after the edits: `restamp` recomputes the
+    /// checksum of every stamped anchor of the file, `unstamp` removes the stamps, and
+    /// `bad_stamp` writes a checksum that does not hold.
+    #[serde(default)]
+    restamp: Vec<String>,
+    #[serde(default)]
+    unstamp: Vec<String>,
+    #[serde(default)]
+    bad_stamp: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,6 +194,30 @@ fn prepare(case: &Case, at: &Path) -> Result<(), String> {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, &w.content).unwrap();
     }
+    for a in &case.after_anchor {
+        let path = at.join(&a.file);
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", a.file))?;
+        let end = text
+            .rfind("<!-- /SECTION:")
+            .ok_or(format!("{} has no end marker", a.file))?;
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        fs::write(
+            &path,
+            format!("{}{}{}", &text[..line_end], a.code, &text[line_end..]),
+        )
+        .unwrap();
+    }
+    for (files, how) in [
+        (&case.restamp, Stamping::Recompute),
+        (&case.unstamp, Stamping::Remove),
+        (&case.bad_stamp, Stamping::Break),
+    ] {
+        for file in files {
+            let path = at.join(file);
+            let text = fs::read_to_string(&path).map_err(|e| format!("{file}: {e}"))?;
+            fs::write(&path, stamp(&text, how)).unwrap();
+        }
+    }
     for d in &case.delete {
         fs::remove_file(at.join(d)).map_err(|e| format!("delete {d}: {e}"))?;
     }
@@ -193,6 +229,37 @@ fn prepare(case: &Case, at: &Path) -> Result<(), String> {
             .map_err(|e| format!("rename {}: {e}", r.from))?;
     }
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Stamping {
+    Recompute,
+    Remove,
+    Break,
+}
+
+/// `text` with the stamp of every stamped end marker forged as `how` says.
+fn stamp(text: &str, how: Stamping) -> String {
+    let anchors = hivegen::anchor::parse(text).expect("the case keeps the anchors well formed");
+    let mut out = text.to_string();
+    for a in anchors.iter().rev() {
+        let (Some(end), Some(_)) = (&a.end, &a.stamp) else {
+            continue;
+        };
+        let trailer = end.span.start + end.trailer.start..end.span.start + end.trailer.end;
+        let new = match how {
+            Stamping::Recompute => {
+                format!(
+                    " phase=d sha256={}",
+                    hivegen::fill::checksum(&text[a.body()])
+                )
+            }
+            Stamping::Remove => String::new(),
+            Stamping::Break => " phase=d sha256=0123456789abcdef".to_string(),
+        };
+        out.replace_range(trailer, &new);
+    }
+    out
 }
 
 /// The rule ids `verify` reports for one case.

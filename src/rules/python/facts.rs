@@ -137,6 +137,9 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
                 if let Some(name) = node.child_by_field_name("name") {
                     out.push(fact(FactKind::Def, identifier(src.text_of(name)), name));
                 }
+                if asgi_signature(src, node) {
+                    out.push(fact(FactKind::Syntax, "ASGI application".into(), node));
+                }
             }
             if node.child(0).is_some_and(|c| c.kind() == "async") {
                 let what = match node.kind() {
@@ -161,6 +164,29 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
         _ => {}
     }
     out
+}
+
+/// `(scope, receive, send)` (after `self`): the signature of an ASGI application, which is
+/// what middleware is.
+fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let Some(params) = def.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut cursor = params.walk();
+    let names: Vec<String> = params
+        .named_children(&mut cursor)
+        .map(|p| {
+            let n = p.child_by_field_name("name").unwrap_or(p);
+            let n = if n.kind() == "identifier" {
+                n
+            } else {
+                n.named_child(0).unwrap_or(n)
+            };
+            identifier(src.text_of(n))
+        })
+        .filter(|n| n != "self")
+        .collect();
+    names.len() >= 3 && names[..3] == ["scope", "receive", "send"]
 }
 
 /// `getattr(x, name)` and its kin reach attributes by a name the rules cannot read. On a
@@ -195,9 +221,22 @@ fn dynamic_access(
     if root.kind() == "identifier" && modules.contains(&identifier(src.text_of(root))) {
         return Some("getattr on a module");
     }
+    // A name built from string literals (`"rel" + "ationship"`, `"pihsnoitaler"[::-1]`, an
+    // f-string) hides what it reaches; a name from data (`getattr(self, column.name)`,
+    // `getattr(user, field)`) reads the object's own attributes, as `as_dict()` does.
     let literal = attribute.kind() == "string" && string_value(src, attribute).is_some();
-    let own = object.kind() == "identifier" && matches!(src.text_of(object), "self" | "cls");
-    (name == "getattr" && !literal && !own).then_some("computed getattr")
+    let built = !literal && holds_string(attribute);
+    (name == "getattr" && built).then_some("computed getattr")
+}
+
+/// True when `node` holds a string literal anywhere.
+fn holds_string(node: Node<'_>) -> bool {
+    if matches!(node.kind(), "string" | "concatenated_string") {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    children.into_iter().any(holds_string)
 }
 
 /// The text of a plain string literal used as a value, `None` for a docstring, an

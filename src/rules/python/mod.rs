@@ -19,7 +19,7 @@ mod resolve;
 mod stubs;
 
 pub(crate) use resolve::{module_of, Module};
-pub(crate) use stubs::non_stub_statements;
+pub(crate) use stubs::{non_stub_statements, unused_functions};
 
 /// What a fact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

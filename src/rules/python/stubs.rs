@@ -15,7 +15,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::resolve::identifier;
-use super::PySource;
+use super::{FactKind, PySource};
 use crate::rules::pattern::{split, DottedPattern};
 
 /// What decides whether a value is pure.
@@ -219,4 +219,57 @@ impl Purity<'_, '_> {
                 .child_by_field_name("arguments")
                 .is_none_or(|a| self.pure(a))
     }
+}
+
+/// The functions of `src` that are neither decorated with one of `decorators` (a validator,
+/// a serializer) nor used anywhere else in the file: in a schema module, behaviour of its
+/// own, which is business logic (phase_d.md §2.1).
+pub(crate) fn unused_functions(
+    src: &PySource<'_>,
+    decorators: &[DottedPattern],
+) -> Vec<Range<usize>> {
+    let facts = src.facts();
+    let aliases = src.aliases();
+    let mut out = Vec::new();
+    let mut stack = vec![src.tree.root_node()];
+    let mut cursor = src.tree.root_node().walk();
+    while let Some(node) = stack.pop() {
+        cursor.reset(node);
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "function_definition" {
+            continue;
+        }
+        let decorated = node
+            .parent()
+            .filter(|p| p.kind() == "decorated_definition")
+            .is_some_and(|p| {
+                let mut c = p.walk();
+                let found = p
+                    .named_children(&mut c)
+                    .filter(|d| d.kind() == "decorator")
+                    .any(|d| {
+                        let target = d.named_child(0).map(|e| match e.kind() {
+                            "call" => e.child_by_field_name("function").unwrap_or(e),
+                            _ => e,
+                        });
+                        target.is_some_and(|t| {
+                            let (name, _) = src.dotted(t, &aliases);
+                            decorators.iter().any(|p| p.matches_segments(&split(&name)))
+                        })
+                    });
+                found
+            });
+        let Some(name) = node.child_by_field_name("name") else {
+            continue;
+        };
+        let name = identifier(src.text_of(name));
+        let used = facts.iter().any(|f| {
+            f.kind == FactKind::Name && f.name == name && !node.byte_range().contains(&f.span.start)
+        });
+        if !decorated && !used && !name.starts_with("__") {
+            out.push(node.byte_range());
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
 }
