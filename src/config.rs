@@ -40,8 +40,20 @@ pub(crate) enum Mode {
     Check,
 }
 
+/// Which change `verify` judges, besides the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// None: the tree alone.
+    None,
+    /// From a base revision to the working tree.
+    Since(String),
+    /// The index against HEAD: what the next commit holds.
+    Staged,
+}
+
 /// The job of this run.
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // guard, explain and spec lint are being built
 pub(crate) enum Task {
     /// Run a phase.
     Phase {
@@ -51,18 +63,38 @@ pub(crate) enum Task {
         force: bool,
         /// Apply, diff or check.
         mode: Mode,
+        /// `--check` as JSON.
+        json: bool,
     },
     /// Check phase boundaries.
     Verify {
-        /// The base revision of the change, if any.
-        base: Option<String>,
+        /// The change judged besides the tree.
+        change: Change,
         /// Output format.
         format: VerifyFormat,
+        /// Where the report goes (stdout when `None`).
+        output: Option<PathBuf>,
+        /// Exit 0 whatever the findings.
+        exit_zero: bool,
+    },
+    /// Judge an assistant's edit.
+    Guard {
+        /// Claude Code's JSON decision instead of exit codes.
+        json: bool,
+        /// `--path FILE`: new content for FILE on stdin.
+        path: Option<PathBuf>,
+        /// `--install`: write the hooks instead.
+        install: bool,
     },
     /// List anchors.
     Anchors {
         /// JSON instead of a table.
         json: bool,
+    },
+    /// Explain one rule.
+    Explain {
+        /// The rule id.
+        rule: String,
     },
     /// List the phases.
     SpecList,
@@ -70,6 +102,13 @@ pub(crate) enum Task {
     SpecShow {
         /// Phase id.
         id: String,
+    },
+    /// Check a phase's rules against its document.
+    SpecLint {
+        /// The document.
+        doc: PathBuf,
+        /// The phase, when the document's name does not say.
+        phase: Option<String>,
     },
 }
 

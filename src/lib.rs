@@ -46,8 +46,11 @@ use crate::repo::DiskRepo;
 
 /// The whole program: parse the arguments, run, print any error, and say how it ended.
 pub fn main() -> ExitCode {
-    let (action, verbosity) = cli::parse();
-    let out = Out { verbosity };
+    let (action, talk) = cli::parse();
+    output::set_colour(talk.color);
+    let out = Out {
+        verbosity: talk.verbosity,
+    };
     let result = action.and_then(|action| match action {
         Action::Run(config) => run(&config, &out),
         Action::Completions(shell) => Ok(cli::print_completions(shell, &out)),
@@ -71,7 +74,7 @@ pub fn command() -> clap::Command {
 fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
     let repo = DiskRepo::new(config.repo.clone());
     // Specs are read only by the commands that need them, so that a broken spec cannot break
-    // `anchors`; `verify` never takes them from the repository it judges.
+    // `anchors`; `verify` and `guard` never take them from the repository they judge.
     let load = |repo_local: bool| -> Result<(Assets, Registry), Error> {
         let assets = Assets::resolve(&config.overrides, &config.repo, repo_local)?;
         let registry = Registry::from_sources(&assets.spec_sources()?)?;
@@ -79,20 +82,40 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
     };
     match &config.task {
         Task::Anchors { json } => Ok(commands::anchors::run(&config.repo, *json, out)),
-        Task::Phase { id, force, mode } => {
+        Task::Phase {
+            id,
+            force,
+            mode,
+            json,
+        } => {
             let (assets, registry) = load(true)?;
             let request = commands::phase::Request {
                 id,
                 force: *force,
                 mode: *mode,
+                json: *json,
             };
             commands::phase::run(&registry, &assets, &repo, &request, out)
         }
-        Task::Verify { base, format } => {
+        Task::Verify {
+            change,
+            format,
+            output,
+            exit_zero,
+        } => {
             let (_, registry) = load(false)?;
-            commands::verify::run(&registry, &repo, base.as_deref(), *format, out)
+            let request = commands::verify::Request {
+                change,
+                format: *format,
+                output: output.as_deref(),
+                exit_zero: *exit_zero,
+            };
+            commands::verify::run(&registry, &repo, &request, out)
         }
+        Task::Guard { .. } => Err(Error::usage("guard is not built yet", "")),
+        Task::Explain { .. } => Err(Error::usage("explain is not built yet", "")),
         Task::SpecList => Ok(commands::spec::list(&load(true)?.1, out)),
         Task::SpecShow { id } => commands::spec::show(&load(true)?.1, id, out),
+        Task::SpecLint { .. } => Err(Error::usage("spec lint is not built yet", "")),
     }
 }

@@ -114,7 +114,8 @@ pub(crate) fn run(root: &Path, json: bool, out: &Out) -> Exit {
     let mut rows = rows.into_inner().expect("no panics while locked");
     rows.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     if json {
-        let text = serde_json::to_string_pretty(&rows).expect("rows serialize");
+        let doc = serde_json::json!({"version": 1, "anchors": rows});
+        let text = serde_json::to_string_pretty(&doc).expect("rows serialize");
         out.data(format!("{text}\n"));
     } else {
         out.data(table(&rows));

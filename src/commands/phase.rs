@@ -21,6 +21,8 @@ pub(crate) struct Request<'a> {
     pub(crate) force: bool,
     /// Apply, diff or check.
     pub(crate) mode: Mode,
+    /// `--check` lists the changes as JSON.
+    pub(crate) json: bool,
 }
 
 /// Runs one phase on `repo`.
@@ -79,6 +81,7 @@ pub(crate) fn run(
     }
     match request.mode {
         Mode::Diff => Ok(diff_report(phase, &plan, out)),
+        Mode::Check if request.json => Ok(check_json(phase, &plan, out)),
         Mode::Check => Ok(check_report(phase, &plan, out)),
         Mode::Apply => apply_plan(phase, &plan, repo, out),
     }
@@ -248,6 +251,46 @@ fn check_report(phase: &Phase, plan: &Plan, out: &Out) -> Exit {
         )
     });
     Exit::Failure
+}
+
+/// `--check --format json`: the same list for programs, in a versioned envelope.
+fn check_json(phase: &Phase, plan: &Plan, out: &Out) -> Exit {
+    let changes: Vec<serde_json::Value> = plan
+        .changes
+        .iter()
+        .flat_map(|c| c.fills.iter().map(move |f| (c, f)))
+        .map(|(c, f)| {
+            let protected = plan
+                .guarded
+                .iter()
+                .find(|g| g.file == c.path && g.anchor == f.anchor)
+                .map(|g| match g.why {
+                    Protection::Foreign(_) => "hand-edit",
+                    Protection::Complete => "frozen",
+                });
+            serde_json::json!({
+                "file": c.path,
+                "anchor": (!f.anchor.is_empty()).then_some(&f.anchor),
+                "reason": f.reason.key(),
+                "protected": protected,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "version": 1,
+        "phase": phase.spec.id,
+        "up_to_date": plan.is_noop(),
+        "changes": changes,
+    });
+    out.data(format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).expect("JSON serializes")
+    ));
+    if plan.is_noop() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    }
 }
 
 /// Every file and anchor the phase considered, with what it decided: for `-v`.

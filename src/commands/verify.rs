@@ -1,8 +1,10 @@
-//! `hivegen verify`: the CI gate. Judges the tree, and the change since `--base`, then prints
-//! the findings in the asked format (stdout) and a one-line summary (stderr).
+//! `hivegen verify`: the CI gate. Judges the tree, and the change asked for, then prints the
+//! findings in the asked format (stdout, or `--output FILE`) and a one-line summary (stderr).
 
-use crate::config::VerifyFormat;
-use crate::error::Result;
+use std::path::Path;
+
+use crate::config::{Change, VerifyFormat};
+use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Out;
 use crate::registry::Registry;
@@ -10,20 +12,51 @@ use crate::repo::DiskRepo;
 use crate::report;
 use crate::verify;
 
-/// Verifies the repository (and the change since `base`): exit 0 clean, 1 violations.
+/// What `verify` was asked to do.
+pub(crate) struct Request<'a> {
+    /// The change judged besides the tree.
+    pub(crate) change: &'a Change,
+    /// How to print the findings.
+    pub(crate) format: VerifyFormat,
+    /// Where the report goes; stdout when `None`.
+    pub(crate) output: Option<&'a Path>,
+    /// Exit 0 whatever the findings (errors still exit 2).
+    pub(crate) exit_zero: bool,
+}
+
+/// Verifies the repository and the change: exit 0 clean, 1 violations (0 with `exit_zero`).
 pub(crate) fn run(
     registry: &Registry,
     repo: &DiskRepo,
-    base: Option<&str>,
-    format: VerifyFormat,
+    request: &Request<'_>,
     out: &Out,
 ) -> Result<Exit> {
-    let report = verify::verify(registry, repo, base)?;
-    out.data(report::render(&report, format));
+    let report = verify::verify(registry, repo, request.change)?;
+    let text = report::render(&report, request.format);
+    match request.output {
+        None => out.data(text),
+        Some(path) => write_report(path, &text)?,
+    }
     out.say(report::summary(&report));
-    Ok(if report.is_clean() {
+    Ok(if report.is_clean() || request.exit_zero {
         Exit::Success
     } else {
         Exit::Failure
     })
+}
+
+/// Writes the report to `path` whole (a temporary file renamed into place), so that an upload
+/// step never reads half a report.
+fn write_report(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("write in", dir, e))?;
+    std::io::Write::write_all(&mut temp, text.as_bytes())
+        .map_err(|e| Error::io("write", path, e))?;
+    temp.persist(path)
+        .map_err(|e| Error::io("write", path, e.error))?;
+    Ok(())
 }

@@ -79,6 +79,31 @@ fn emitted(result: std::io::Result<()>) {
     }
 }
 
+/// Sets when hivegen colours its output: `Some(true)` always, `Some(false)` never, `None` as
+/// the terminal and the environment say (`NO_COLOR` wins; `CLICOLOR_FORCE` forces unless it
+/// is `0`, as the convention has it).
+pub(crate) fn set_colour(choice: Option<bool>) {
+    let force = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let choice = match choice {
+        Some(true) => anstream::ColorChoice::Always,
+        Some(false) => anstream::ColorChoice::Never,
+        None if no_color => anstream::ColorChoice::Never,
+        None if force => anstream::ColorChoice::Always,
+        // `auto` without CLICOLOR_FORCE: whether the stream is a terminal (anstream would
+        // read `CLICOLOR_FORCE=0` as forcing colour).
+        None => {
+            use std::io::IsTerminal;
+            if std::io::stdout().is_terminal() || std::io::stderr().is_terminal() {
+                anstream::ColorChoice::Auto
+            } else {
+                anstream::ColorChoice::Never
+            }
+        }
+    };
+    choice.write_global();
+}
+
 /// Prints a diagnostic on stderr, styled (the stream strips styles off a terminal).
 pub(crate) fn print_diag(d: &Diagnostic) {
     let _ = write!(anstream::stderr(), "{}", d.render(true));

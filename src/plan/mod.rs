@@ -46,6 +46,20 @@ impl Reason {
             Reason::Body(BodyState::Unstamped | BodyState::Intact) => "filled without hivegen",
         }
     }
+
+    /// A stable word for programs (`--check --format json`).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Reason::Create => "created",
+            Reason::Marker => "marker",
+            Reason::Stale => "stale",
+            Reason::Stamp => "stamp-missing",
+            Reason::Body(BodyState::Open) => "open",
+            Reason::Body(BodyState::Empty) => "empty",
+            Reason::Body(BodyState::Edited) => "edited",
+            Reason::Body(BodyState::Unstamped | BodyState::Intact) => "unstamped",
+        }
+    }
 }
 
 /// One anchor (or whole file) a change writes, and why.

@@ -29,11 +29,17 @@ struct Listing {
 }
 
 /// Runs the four listing commands side by side: two of them stat the whole working tree.
-fn list(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Listing> {
+/// With `staged`, the diff is the index's and no untracked file is listed.
+fn list(root: &Path, base: &str, marker_folders: &[&str], staged: bool) -> Result<Listing> {
     let (diff, untracked, markers, ignore_files) = std::thread::scope(|scope| {
         // Untracked files without any exclude: the base's rules decide below. Folders
         // holding only untracked files come as one entry (`backend/.venv/`).
-        let untracked = scope.spawn(|| git(root, &["ls-files", "--others", "--directory", "-z"]));
+        let untracked = scope.spawn(|| {
+            if staged {
+                return Ok(Vec::new());
+            }
+            git(root, &["ls-files", "--others", "--directory", "-z"])
+        });
         let markers = scope.spawn(|| git::markers_at(root, base, marker_folders));
         let ignore_files = scope.spawn(|| {
             git(
@@ -41,20 +47,13 @@ fn list(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Listing> {
                 &["ls-files", "-z", "--", ".gitignore", ":(glob)**/.gitignore"],
             )
         });
-        let diff = git(
-            root,
-            &[
-                "diff",
-                "--name-status",
-                "-z",
-                "-M",
-                "--relative",
-                // A revision that starts with `-` is never read as an option.
-                "--end-of-options",
-                base,
-                "--",
-            ],
-        );
+        let mut args = vec!["diff", "--name-status", "-z", "-M", "--relative"];
+        if staged {
+            args.push("--cached");
+        }
+        // A revision that starts with `-` is never read as an option.
+        args.extend(["--end-of-options", base, "--"]);
+        let diff = git(root, &args);
         (
             diff,
             untracked.join().expect("git ls-files thread"),
@@ -74,9 +73,38 @@ fn list(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Listing> {
 
 /// Every file that differs between `base` and the working tree under `root`.
 pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Changes> {
-    let listing = list(root, base, marker_folders)?;
-    let mut files = git::name_status(root, &listing.diff)?;
-    // Read every old version at once, the configuration and the ignore files with them.
+    let listing = list(root, base, marker_folders, false)?;
+    let mut files = git::name_status(&listing.diff, &mut |path| git::read_worktree(root, path))?;
+    let (config, rules) = read_base(root, base, &mut files, &listing.ignore_files)?;
+    let ignores = BaseIgnores::new(root, &rules);
+    for path in untracked(root, &listing.untracked, &ignores)? {
+        files.push(FileChange {
+            new: git::read_worktree(root, &path)?,
+            old: None,
+            status: ChangeStatus::Added,
+            path,
+        });
+    }
+    git::pair_renames(&mut files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Changes {
+        files,
+        markers: listing.markers,
+        config,
+    })
+}
+
+/// The repository's configuration at base, and its `.gitignore` files there (path, bytes).
+type BaseFiles = (Option<Vec<u8>>, Vec<(String, Vec<u8>)>);
+
+/// Fills in the base version of each changed file, all read at once with the configuration
+/// and the `.gitignore` files at base; returns those two.
+fn read_base(
+    root: &Path,
+    base: &str,
+    files: &mut [FileChange],
+    index_ignore_files: &[u8],
+) -> Result<BaseFiles> {
     let mut paths: Vec<String> = files
         .iter()
         .filter(|c| c.old.is_some())
@@ -87,7 +115,7 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
         .collect();
     let olds = paths.len();
     paths.push(CONFIG.to_string());
-    let ignore_files = ignored::candidates(&listing.ignore_files, paths[..olds].iter().cloned());
+    let ignore_files = ignored::candidates(index_ignore_files, paths[..olds].iter().cloned());
     paths.extend(ignore_files.iter().cloned());
     let mut bytes = show_all(root, base, &paths)?;
     let rules: Vec<(String, Vec<u8>)> = ignore_files
@@ -106,16 +134,34 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
             old.ok_or_else(|| Error::git(&format!("cannot read {path} at {base}"), "missing"))?;
         change.old = Some(old);
     }
-    let ignores = BaseIgnores::new(root, &rules);
-    for path in untracked(root, &listing.untracked, &ignores)? {
-        files.push(FileChange {
-            new: git::read_worktree(root, &path)?,
-            old: None,
-            status: ChangeStatus::Added,
-            path,
-        });
-    }
-    git::pair_renames(&mut files);
+    Ok((config, rules))
+}
+
+/// The empty tree's id: the base of a staged change in a repository with no commit yet.
+const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/// What the next commit holds: the index against HEAD (against nothing before the first
+/// commit), its new bytes read from the index. Untracked and unstaged files are left out.
+pub(super) fn staged(root: &Path, marker_folders: &[&str]) -> Result<Changes> {
+    let base = if git(root, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).is_ok() {
+        "HEAD"
+    } else {
+        EMPTY_TREE
+    };
+    let listing = list(root, base, marker_folders, true)?;
+    // The new bytes of every staged path at once: `:path` is the index's version.
+    let mut paths = Vec::new();
+    git::name_status(&listing.diff, &mut |path| {
+        paths.push(path.to_string());
+        Ok(Some(Vec::new()))
+    })?;
+    let mut staged: std::collections::HashMap<String, Option<Vec<u8>>> = paths
+        .iter()
+        .cloned()
+        .zip(show_all(root, "", &paths)?)
+        .collect();
+    let mut files = git::name_status(&listing.diff, &mut |path| Ok(staged.remove(path).flatten()))?;
+    let (config, _) = read_base(root, base, &mut files, &listing.ignore_files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Changes {
         files,

@@ -156,7 +156,11 @@ pub(super) fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> 
 
 /// The changes `git diff --name-status -z` lists, with their new bytes read from the working
 /// tree; `old` is `Some(empty)` where the base version is still to be read.
-pub(super) fn name_status(root: &Path, diff: &[u8]) -> Result<Vec<FileChange>> {
+/// The new bytes come from `new_of` (the working tree, or the index).
+pub(super) fn name_status(
+    diff: &[u8],
+    new_of: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>>,
+) -> Result<Vec<FileChange>> {
     let mut fields = diff
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -186,7 +190,7 @@ pub(super) fn name_status(root: &Path, diff: &[u8]) -> Result<Vec<FileChange>> {
         let new = if status == ChangeStatus::Deleted {
             None
         } else {
-            read_worktree(root, &path)?
+            new_of(&path)?
         };
         out.push(FileChange {
             path,

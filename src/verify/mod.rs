@@ -10,6 +10,7 @@ mod ignored;
 mod judge;
 mod tree;
 
+use crate::config::Change;
 use crate::error::{Error, Result};
 use crate::registry::{Phase, Registry};
 use crate::repo::{DiskRepo, Repo};
@@ -43,8 +44,13 @@ impl Report {
     }
 }
 
-/// Verifies `repo`, and the change since `base` when given.
-pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -> Result<Report> {
+/// Verifies `repo`, and the change it is asked to judge.
+pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> Result<Report> {
+    let base = match change {
+        Change::None => None,
+        Change::Since(rev) => Some(rev.as_str()),
+        Change::Staged => Some("HEAD"),
+    };
     let complete = tree::complete_phases(registry, repo)?;
     require_hivesync(registry, repo, &complete)?;
     let mut findings = tree::judge_complete(registry, &complete, repo, base.is_none())?;
@@ -59,11 +65,15 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -
     let mut judged = Vec::new();
     let mut changed_files = None;
     if let Some(base) = base {
+        let folders = registry.marker_folders();
         let change::Changes {
             files: changes,
             markers,
             config,
-        } = change::changes(&repo.root, base, &registry.marker_folders())?;
+        } = match change {
+            Change::Staged => change::staged(&repo.root, &folders)?,
+            _ => change::changes(&repo.root, base, &folders)?,
+        };
         changed_files = Some(changes.len());
         let origin = format!("{}:{}", base, git::CONFIG);
         let base = Base {
@@ -89,7 +99,10 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, base: Option<&str>) -
         rules,
         complete: ids,
         judged,
-        base: base.map(str::to_string),
+        base: match change {
+            Change::Staged => Some("the index (staged, against HEAD)".to_string()),
+            _ => base.map(str::to_string),
+        },
         changed_files,
     })
 }

@@ -323,8 +323,8 @@ fn phase_c_refuses_a_scaffold_path_that_exists() {
 fn phase_c_refuses_a_folder_with_content_but_accepts_an_empty_git_repo() {
     let env = Env::new();
     let assets = mini_phases(&env);
-    let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
-    args.extend(["phase", "c"]);
+    let mut args: Vec<&str> = vec!["phase", "c"];
+    args.extend(assets.iter().map(String::as_str));
     env.write("notes.txt", "mine\n");
     env.run(&args)
         .code(1)
@@ -340,8 +340,8 @@ fn phase_c_refuses_a_folder_with_content_but_accepts_an_empty_git_repo() {
         .status()
         .unwrap();
     assert!(status.success());
-    let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
-    args.extend(["phase", "c"]);
+    let mut args: Vec<&str> = vec!["phase", "c"];
+    args.extend(assets.iter().map(String::as_str));
     git.run(&args).success();
     // And a second run is a no-op.
     git.run(&args).success().stderr_has("nothing to do");
@@ -351,8 +351,8 @@ fn phase_c_refuses_a_folder_with_content_but_accepts_an_empty_git_repo() {
 fn phase_c_creates_a_missing_target_folder() {
     let env = Env::new();
     let assets = mini_phases(&env);
-    let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
-    args.extend(["phase", "c", "--repo", "new/demo"]);
+    let mut args: Vec<&str> = vec!["phase", "c", "--repo", "new/demo"];
+    args.extend(assets.iter().map(String::as_str));
     env.run(&args).success();
     assert!(env.path("new/demo/app/a.py").is_file());
 }
@@ -364,9 +364,7 @@ fn spec_with_an_unknown_key_is_an_error_with_file_line_and_column() {
     let spec = env.asset_path("specs/d.yaml");
     let text = std::fs::read_to_string(&spec).unwrap() + "colour: blue\n";
     std::fs::write(&spec, text).unwrap();
-    let mut args: Vec<&str> = assets.iter().map(String::as_str).collect();
-    args.extend(["spec", "list"]);
-    env.run(&args)
+    env.run(&["spec", "list", &assets[0], &assets[1]])
         .code(2)
         .stderr_has("error[spec]")
         .stderr_has("d.yaml:9:1")
@@ -478,7 +476,7 @@ fn hostile_specs_are_refused() {
         let env = Env::new();
         let specs = env.asset("specs/d.yaml", text);
         let specs = specs.parent().unwrap().display().to_string();
-        let run = env.run(&["--specs", &specs, "phase", "d"]);
+        let run = env.run(&["phase", "d", "--specs", &specs]);
         run.code(2).stderr_has(message);
         assert!(env.files("").is_empty(), "{what}: something was written");
     }
@@ -510,7 +508,7 @@ fn repository_local_templates_override_the_embedded_ones() {
         ".hivegen/templates/phase_d/app/b.py.tera",
         "def run(self) -> int:\n    return 2\n",
     );
-    env.run(&["--specs", &assets[1], "phase", "d"]).success();
+    env.run(&["phase", "d", "--specs", &assets[1]]).success();
     assert!(env.read("app/a.py").contains("A = \"local\""));
     assert!(env.read("app/b.py").contains("        return 2"));
 }

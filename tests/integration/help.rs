@@ -89,8 +89,18 @@ fn man_page_on_stdout() {
     r.success();
     assert_eq!(r.stderr, "");
     assert!(r.stdout.contains(".TH hivegen 1"), "{}", r.stdout);
-    for word in ["phase", "anchors", "completions", "Examples:"] {
-        assert!(r.stdout.contains(word), "man page lacks {word}");
+    for word in [
+        "phase",
+        "anchors",
+        "completions",
+        ".SH EXAMPLES",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(
+            r.stdout.contains(word),
+            "man page lacks {word}:\n{}",
+            r.stdout
+        );
     }
 }
 
@@ -110,6 +120,23 @@ fn man_pages_into_a_folder_one_per_command() {
     ] {
         assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
     }
+    // Every page another page names exists, and each has EXIT STATUS and EXAMPLES.
+    let refs = regex::Regex::new(r"(hivegen(?:\\-[a-z]+)*)\(1\)").unwrap();
+    for page in &pages {
+        let text = env.read(&format!("man1/{page}"));
+        for c in refs.captures_iter(&text) {
+            let named = format!("{}.1", c[1].replace("\\-", "-"));
+            assert!(
+                pages.contains(&named),
+                "{page} names {named}, which is not written"
+            );
+        }
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{page}");
+        assert!(text.contains(".SH EXAMPLES"), "{page}");
+    }
+    // An option's value shows in the synopsis: `--base <REV>`, not `[--base]`.
+    let verify = env.read("man1/hivegen-verify.1");
+    assert!(verify.contains("REV"), "{verify}");
 }
 
 #[test]
@@ -138,4 +165,27 @@ fn pre_commit_hooks_run_commands_hivegen_accepts() {
             panic!("hook {} runs `{}`: {e}", hook["id"], argv.join(" "));
         }
     }
+}
+
+/// Regression: `hivegen phase <TAB>` offered flags, not the phases.
+#[test]
+fn completions_offer_the_phase_ids() {
+    let env = Env::new();
+    let bash = hivegen(&env, &["completions", "bash"]);
+    let phase = bash
+        .stdout
+        .split("hivegen__subcmd__phase)")
+        .nth(1)
+        .expect("a case for `hivegen phase`");
+    let opts = phase.lines().nth(1).unwrap_or("");
+    assert!(opts.ends_with(" c d\""), "{opts}");
+    let zsh = hivegen(&env, &["completions", "zsh"]);
+    zsh.stdout_has("c\\:\"Backend scaffold\"");
+    // And the options that do not apply are not offered: `completions` takes no --repo.
+    let completions = bash
+        .stdout
+        .split("hivegen__subcmd__completions)")
+        .nth(1)
+        .unwrap_or("");
+    assert!(!completions.lines().nth(1).unwrap_or("").contains("--repo"));
 }

@@ -48,12 +48,13 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        hivegen()
-            .args(["--specs", &self.specs.display().to_string()])
-            .args(["--templates", &self.templates.display().to_string()])
+        let mut run = hivegen()
             .args(args)
-            .repo(&self.repo)
-            .run()
+            .args(["--specs", &self.specs.display().to_string()]);
+        if args[0] == "phase" {
+            run = run.args(["--templates", &self.templates.display().to_string()]);
+        }
+        run.repo(&self.repo).run()
     }
 
     fn commit(&self, message: &str) {

@@ -10,8 +10,8 @@ use crate::support::{hivegen, Env, Run};
 /// Runs hivegen with the colour variables as given (nothing else set), stdout piped.
 pub fn run_colour(env: &Env, assets: &[String], args: &[&str], vars: &[(&str, &str)]) -> Run {
     hivegen()
-        .args(assets)
         .args(args)
+        .args(assets)
         .current_dir(env.root())
         .colour(vars)
         .run()
@@ -267,7 +267,7 @@ fn check_of_a_refused_plan_shows_the_refusal_and_exits_1() {
 #[test]
 fn check_quiet_prints_nothing_and_keeps_the_exit_code() {
     let (env, assets) = scaffolded();
-    let r = run(&env, &assets, &["-q", "phase", "d", "--check"]);
+    let r = run(&env, &assets, &["phase", "d", "--check", "-q"]);
     r.code(1);
     assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
 }
@@ -337,13 +337,14 @@ fn anchors_lists_every_anchor_with_its_state_sorted() {
 }
 
 #[test]
-fn anchors_json_is_a_list_of_objects() {
+fn anchors_json_is_a_versioned_list_of_objects() {
     let env = anchors_repo();
     let r = env.run(&["anchors", "--format", "json"]);
     r.success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("stdout is JSON");
+    assert_eq!(v["version"], 1);
     assert_eq!(
-        v,
+        v["anchors"],
         serde_json::json!([
             {"file": "src/broken.py", "line": 2, "name": "C", "state": "malformed",
              "error": "end marker `/SECTION:C` closes anchor `B` (begun at line 1) (column 3)"},
@@ -360,8 +361,9 @@ fn anchors_json_is_a_list_of_objects() {
 fn anchors_of_an_empty_tree_is_an_empty_list() {
     let env = Env::new();
     let r = env.run(&["anchors", "--format", "json"]);
-    r.success().stderr_has("hivegen: 0 anchors in 0 files");
-    assert_eq!(r.stdout, "[]\n");
+    r.success()
+        .stderr_has("hivegen: 0 anchors in 0 files")
+        .stdout_is("{\n  \"anchors\": [],\n  \"version\": 1\n}\n");
 }
 
 #[test]
@@ -391,7 +393,7 @@ fn anchors_with_repo_flag_and_a_missing_folder_exits_2() {
 #[test]
 fn anchors_verbose_lists_each_file_considered_and_its_decision() {
     let env = anchors_repo();
-    let r = env.run(&["-v", "anchors"]);
+    let r = env.run(&["anchors", "-v"]);
     r.success()
         .stderr_has("  src/filled.py: 1 anchor\n")
         .stderr_has("  src/broken.py: malformed anchor\n")
@@ -407,7 +409,7 @@ fn anchors_verbose_lists_each_file_considered_and_its_decision() {
 #[test]
 fn anchors_quiet_prints_the_data_and_no_message() {
     let env = anchors_repo();
-    let r = env.run(&["-q", "anchors", "--format", "json"]);
+    let r = env.run(&["anchors", "--format", "json", "-q"]);
     r.success();
     assert_eq!(r.stderr, "");
     serde_json::from_str::<serde_json::Value>(&r.stdout).expect("stdout is JSON");
@@ -415,11 +417,10 @@ fn anchors_quiet_prints_the_data_and_no_message() {
 
 #[test]
 fn anchors_works_with_a_broken_spec_override() {
-    // The walk needs no spec, so a broken one must not stop it.
+    // The walk needs no spec, so a broken one (the repository's own) must not stop it.
     let env = anchors_repo();
-    env.asset("specs/d.yaml", "id: [\n");
-    env.run(&["--specs", &env.asset_path("specs"), "anchors"])
-        .success();
+    env.write(".hivegen/specs/d.yaml", "id: [\n");
+    env.run(&["anchors"]).success();
 }
 
 // --- quiet, verbose, stdout vs stderr ---------------------------------------------------------
@@ -427,7 +428,7 @@ fn anchors_works_with_a_broken_spec_override() {
 #[test]
 fn quiet_phase_prints_nothing_when_all_is_well() {
     let (env, assets) = scaffolded();
-    let r = run(&env, &assets, &["-q", "phase", "d"]);
+    let r = run(&env, &assets, &["phase", "d", "-q"]);
     r.success();
     assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
 }
@@ -440,14 +441,14 @@ fn quiet_still_prints_errors_and_refusals() {
         "app/a.py",
         env.read("app/a.py").replace("A = \"d\"", "A = 2"),
     );
-    let r = run(&env, &assets, &["-q", "phase", "d"]);
+    let r = run(&env, &assets, &["phase", "d", "-q"]);
     r.code(1).stderr_has("refused[hand-edit]");
     assert!(
         !r.stderr.contains("hivegen: Phase D refused"),
         "{}",
         r.stderr
     );
-    let r = run(&env, &assets, &["-q", "phase", "x"]);
+    let r = run(&env, &assets, &["phase", "x", "-q"]);
     r.code(2).stderr_has("error[usage]: no phase `x`");
 }
 
@@ -459,7 +460,7 @@ fn verbose_phase_lists_each_file_and_decision() {
         "templates/phase_d/app/b.py.tera",
         "def run(self) -> int:\n    return 2\n",
     );
-    let r = run(&env, &assets, &["-v", "phase", "d", "--check"]);
+    let r = run(&env, &assets, &["phase", "d", "--check", "-v"]);
     r.code(1);
     let details: Vec<&str> = r
         .stderr
@@ -480,7 +481,7 @@ fn verbose_phase_lists_each_file_and_decision() {
 #[test]
 fn diff_data_on_stdout_messages_on_stderr() {
     let (env, assets) = scaffolded();
-    let r = run(&env, &assets, &["-v", "phase", "d", "--diff"]);
+    let r = run(&env, &assets, &["phase", "d", "--diff", "-v"]);
     r.success();
     assert!(
         r.stdout.lines().all(|l| {
@@ -505,6 +506,6 @@ fn anchors_lists_an_open_anchor_as_open() {
     let run = env.run(&["anchors", "--format", "json", "-v"]);
     run.success();
     let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(rows[0]["state"], "open");
+    assert_eq!(rows["anchors"][0]["state"], "open");
     assert!(run.stderr.contains("b.py: no anchors"), "{}", run.stderr);
 }

@@ -57,7 +57,7 @@ fn a_created_file_under_a_symlinked_folder_leading_outside_is_refused() {
     );
     std::os::unix::fs::symlink(outside.path(), env.path("out")).unwrap();
     let specs = env.asset_path("specs");
-    env.run(&["--specs", &specs, "phase", "x"])
+    env.run(&["phase", "x", "--specs", &specs])
         .code(2)
         .stderr_has("leads outside the repository");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
@@ -72,7 +72,7 @@ fn a_spec_path_into_dot_git_is_refused() {
         "id: x\ntitle: X\nmarker: {path: .git/config, content: \"[core]\\n\"}\ndone: X DONE\n",
     );
     let specs = env.asset_path("specs");
-    env.run(&["--specs", &specs, "phase", "x"])
+    env.run(&["phase", "x", "--specs", &specs])
         .code(2)
         .stderr_has("escapes the repository");
     assert!(!env.path(".git").exists());
@@ -128,10 +128,10 @@ fn a_failed_phase_c_into_a_new_folder_leaves_nothing() {
         .display()
         .to_string();
     env.run(&[
-        "--templates",
-        &templates,
         "phase",
         "c",
+        "--templates",
+        &templates,
         "--repo",
         "new/demo",
     ])

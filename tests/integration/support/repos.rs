@@ -54,10 +54,10 @@ pub fn mini_scaffold() -> (Env, Vec<String>) {
     (env, assets)
 }
 
-/// Runs hivegen in `env` with the asset arguments first.
+/// Runs hivegen in `env` with the asset arguments after `args` (`phase d --specs …`).
 pub fn run_with(env: &Env, assets: &[String], args: &[&str]) -> Run {
-    let mut all: Vec<&str> = assets.iter().map(String::as_str).collect();
-    all.extend(args);
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(assets.iter().map(String::as_str));
     env.run(&all)
 }
 
