@@ -113,9 +113,11 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
             commands::verify::run(&registry, &repo, &request, out)
         }
         Task::Guard { .. } => Err(Error::usage("guard is not built yet", "")),
-        Task::Explain { .. } => Err(Error::usage("explain is not built yet", "")),
+        Task::Explain { rule } => commands::explain::run(&load(true)?.1, rule, out),
         Task::SpecList => Ok(commands::spec::list(&load(true)?.1, out)),
         Task::SpecShow { id } => commands::spec::show(&load(true)?.1, id, out),
-        Task::SpecLint { .. } => Err(Error::usage("spec lint is not built yet", "")),
+        Task::SpecLint { doc, phase } => {
+            commands::spec::lint(&load(true)?.1, doc, phase.as_deref(), out)
+        }
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+pub(crate) mod doc;
 mod rule;
 
 pub(crate) use rule::{CodeMatch, Rule, RuleKind, StructureCheck};

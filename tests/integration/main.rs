@@ -15,4 +15,5 @@ mod properties;
 mod python;
 mod regression;
 mod snapshots;
+mod spec;
 mod verify;
