@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 static SPECS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/phase_specs");
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static DOMAIN: &str = include_str!("../domain/hivesync.yaml");
+/// The embedded specs converted to JSON by `build.rs`: (name for messages, JSON).
+static SPECS_JSON: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/specs_json.rs"));
 
 /// A folder of text files: embedded or on disk.
 #[derive(Debug, Clone)]
@@ -203,6 +205,12 @@ impl Assets {
             },
             domain: ("domain/hivesync.yaml".to_string(), DOMAIN.to_string()),
         }
+    }
+
+    /// The embedded specs as JSON (name for messages, JSON), when the specs are the embedded
+    /// ones: loading them skips YAML parsing.
+    pub(crate) fn specs_json(&self) -> Option<&'static [(&'static str, &'static str)]> {
+        matches!(self.specs, Source::Embedded { .. }).then_some(SPECS_JSON)
     }
 
     /// Every spec as (name for messages, text).

@@ -77,7 +77,7 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
     // `anchors`; `verify` and `guard` never take them from the repository they judge.
     let load = |repo_local: bool| -> Result<(Assets, Registry), Error> {
         let assets = Assets::resolve(&config.overrides, &config.repo, repo_local)?;
-        let registry = Registry::from_sources(&assets.spec_sources()?)?;
+        let registry = Registry::load(&assets)?;
         Ok((assets, registry))
     };
     match &config.task {

@@ -38,6 +38,22 @@ impl Registry {
             }
             specs.push(spec);
         }
+        Self::from_specs(specs, true)
+    }
+
+    /// Builds the registry from parsed specs: rules compiled, requirements checked, ordered.
+    /// With `check` false (embedded specs), parts of the rules compile when first used.
+    fn from_specs(specs: Vec<PhaseSpec>, check: bool) -> Result<Self> {
+        let mut ids: Vec<&str> = specs.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::spec(
+                "phase_specs",
+                None,
+                format!("phase `{}` is defined twice", w[0]),
+                "give each spec its own `id`",
+            ));
+        }
         // The repository's own files are the same for every phase: any spec may name them.
         let mut repository_files: Vec<String> = specs
             .iter()
@@ -47,7 +63,7 @@ impl Registry {
         repository_files.dedup();
         let mut phases = Vec::with_capacity(specs.len());
         for spec in specs {
-            let rules = RuleSet::compile(&spec, &repository_files)?;
+            let rules = RuleSet::compile(&spec, &repository_files, check)?;
             phases.push(Phase { spec, rules });
         }
         for p in &phases {
@@ -72,7 +88,26 @@ impl Registry {
 
     /// The embedded phases.
     pub fn embedded() -> Result<Self> {
-        Self::from_sources(&crate::assets::Assets::embedded().spec_sources()?)
+        Self::load(&crate::assets::Assets::embedded())
+    }
+
+    /// The phases of `assets`: the embedded ones from their JSON form when every one of them
+    /// loads from it, else from the YAML (which reports errors with their place).
+    pub(crate) fn load(assets: &crate::assets::Assets) -> Result<Self> {
+        let sources = assets.spec_sources()?;
+        if let Some(json) = assets.specs_json() {
+            let specs: Option<Vec<PhaseSpec>> = sources
+                .iter()
+                .map(|(origin, text)| {
+                    let (_, j) = json.iter().find(|(name, _)| name == origin)?;
+                    PhaseSpec::from_json(j, text, origin)
+                })
+                .collect();
+            if let Some(specs) = specs.filter(|s| s.len() == json.len()) {
+                return Self::from_specs(specs, false);
+            }
+        }
+        Self::from_sources(&sources)
     }
 
     /// The compiled rules of phase `id`, if hivegen knows it.
@@ -227,6 +262,22 @@ mod tests {
     fn a_cycle_is_an_error() {
         let e = Registry::from_sources(&[spec("a", "b"), spec("b", "a")]).unwrap_err();
         assert!(e.to_string().contains("cycle"), "{e}");
+    }
+
+    /// The embedded specs load from JSON without compiling every list up front: here they
+    /// are loaded from their YAML with every part compiled, and both agree.
+    #[test]
+    fn the_embedded_rules_compile_in_full() {
+        let assets = crate::assets::Assets::embedded();
+        let checked = Registry::from_sources(&assets.spec_sources().unwrap()).unwrap();
+        let fast = Registry::embedded().unwrap();
+        let ids = |r: &Registry| -> Vec<String> {
+            r.phases()
+                .flat_map(|p| p.spec.rules.iter().map(|r| r.id.clone()))
+                .collect()
+        };
+        assert_eq!(ids(&checked), ids(&fast));
+        assert!(ids(&fast).len() > 30);
     }
 
     #[test]

@@ -20,8 +20,26 @@ pub(crate) struct CompiledRule {
     exclude: GlobSet,
     /// The code matcher of a code rule.
     code: Option<CompiledCode>,
-    /// A `fill_imports` rule's matcher for each file a fill names imports for.
-    per_file: std::collections::HashMap<String, CompiledCode>,
+    /// A `fill_imports` rule's matcher for each file a fill names imports for, compiled when
+    /// first needed (a guard judges one file).
+    per_file: std::collections::HashMap<String, LazyCode>,
+}
+
+/// A matcher compiled on first use.
+#[derive(Debug, Clone)]
+struct LazyCode {
+    source: std::sync::Arc<CodeMatch>,
+    compiled: std::sync::OnceLock<CompiledCode>,
+}
+
+impl LazyCode {
+    fn get(&self) -> &CompiledCode {
+        self.compiled.get_or_init(|| {
+            // Every list compiled once when the spec was loaded from its YAML, and the
+            // embedded specs' lists are compiled by the tests: this cannot fail.
+            CompiledCode::new(&self.source).expect("the fill's imports compiled before")
+        })
+    }
 }
 
 impl CompiledRule {
@@ -32,7 +50,9 @@ impl CompiledRule {
 
     /// The code matcher for `path`, if this is a code rule that judges it.
     pub(crate) fn code_for(&self, path: &str) -> Option<&CompiledCode> {
-        self.code.as_ref().or_else(|| self.per_file.get(path))
+        self.code
+            .as_ref()
+            .or_else(|| self.per_file.get(path).map(LazyCode::get))
     }
 }
 
@@ -59,14 +79,22 @@ pub struct RuleSet {
 impl RuleSet {
     /// Compiles the rules of `spec`, leaving `repository_files` (globs) to the repository; an
     /// error points at the broken rule in the spec.
-    pub(crate) fn compile(spec: &PhaseSpec, repository_files: &[String]) -> Result<Self> {
+    ///
+    /// With `check` false, the fills' import lists are compiled when first used instead (the
+    /// embedded specs, whose lists the tests compile).
+    pub(crate) fn compile(
+        spec: &PhaseSpec,
+        repository_files: &[String],
+        check: bool,
+    ) -> Result<Self> {
+        let mut memo = Globs::default();
         let mut seen = BTreeSet::new();
         let mut rules = Vec::with_capacity(spec.rules.len());
         for (i, rule) in spec.rules.iter().enumerate() {
             let err = |message: String| {
                 Error::spec(
                     spec.origin.file.clone(),
-                    spec.origin.rules.get(i).cloned(),
+                    spec.origin.rule_place(i),
                     format!("rule `{}`: {message}", rule.id),
                     "see the Guardrails section of the README for how a rule is written",
                 )
@@ -81,16 +109,33 @@ impl RuleSet {
             let mut per_file = std::collections::HashMap::new();
             let code = match &rule.matcher {
                 Some(m) if m.fill_imports => {
+                    let mut lists: Vec<(Vec<String>, LazyCode)> = Vec::new();
                     for file in spec.fill_files() {
-                        if let Some(imports) = spec.imports_of(file) {
-                            let own = CodeMatch {
-                                allow_imports: imports,
-                                fill_imports: false,
-                                ..m.clone()
-                            };
-                            per_file
-                                .insert(file.to_string(), CompiledCode::new(&own).map_err(err)?);
-                        }
+                        let Some(imports) = spec.imports_of(file) else {
+                            continue;
+                        };
+                        // Fills that share a list share its matcher.
+                        let lazy = match lists.iter().find(|(list, _)| *list == imports) {
+                            Some((_, lazy)) => lazy.clone(),
+                            None => {
+                                let source = CodeMatch {
+                                    allow_imports: imports.clone(),
+                                    fill_imports: false,
+                                    ..m.clone()
+                                };
+                                let compiled = std::sync::OnceLock::new();
+                                if check {
+                                    let _ = compiled.set(CompiledCode::new(&source).map_err(err)?);
+                                }
+                                let lazy = LazyCode {
+                                    source: std::sync::Arc::new(source),
+                                    compiled,
+                                };
+                                lists.push((imports, lazy.clone()));
+                                lazy
+                            }
+                        };
+                        per_file.insert(file.to_string(), lazy);
                     }
                     None
                 }
@@ -102,9 +147,9 @@ impl RuleSet {
                 scope: if rule.scope.is_empty() {
                     None
                 } else {
-                    Some(globs(&rule.scope).map_err(err)?)
+                    Some(memo.get(&rule.scope).map_err(err)?)
                 },
-                exclude: globs(&rule.exclude).map_err(err)?,
+                exclude: memo.get(&rule.exclude).map_err(err)?,
                 code,
                 per_file,
             });
@@ -223,6 +268,22 @@ fn validate_shape(rule: &Rule) -> Result<(), String> {
     Ok(())
 }
 
+/// Glob sets built once per list: many rules share a scope (`backend/**/*.py`), and building
+/// a set compiles its regular expressions.
+#[derive(Default)]
+struct Globs(std::collections::HashMap<Vec<String>, GlobSet>);
+
+impl Globs {
+    fn get(&mut self, patterns: &[String]) -> Result<GlobSet, String> {
+        if let Some(set) = self.0.get(patterns) {
+            return Ok(set.clone());
+        }
+        let set = globs(patterns)?;
+        self.0.insert(patterns.to_vec(), set.clone());
+        Ok(set)
+    }
+}
+
 fn globs(patterns: &[String]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
     for p in patterns {
@@ -250,7 +311,7 @@ mod tests {
     #[test]
     fn scope_globs_respect_folders() {
         let s = spec("  - {id: R, kind: structure, check: touched, section: '3', message: m, scope: ['desktop/**', '**/migrations/**', 'alembic*']}\n");
-        let set = RuleSet::compile(&s, &["README*".into()]).unwrap();
+        let set = RuleSet::compile(&s, &["README*".into()], true).unwrap();
         assert!(set.is_repository_file("README.md"));
         assert!(!set.is_repository_file("backend/README.md"));
         let r = &set.rules[0];
@@ -265,7 +326,7 @@ mod tests {
     #[test]
     fn shape_errors_name_the_rule_and_point_at_it() {
         let s = spec("  - {id: R, kind: structure, check: touched, section: '3', message: m}\n  - {id: S, kind: code, section: '3', message: m}\n");
-        let e = RuleSet::compile(&s, &[]).unwrap_err();
+        let e = RuleSet::compile(&s, &[], true).unwrap_err();
         let Error::Spec { message, place, .. } = &e else {
             panic!("a spec error")
         };

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -59,13 +60,13 @@ pub struct PhaseSpec {
     pub(crate) origin: Origin,
 }
 
-/// Where a spec came from: its file, its text, and the place of each rule in it.
+/// Where a spec came from: its file and its text (to point at a rule that does not compile).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Origin {
     /// The file, as named in messages.
     pub(crate) file: String,
-    /// The place of each rule, in `rules` order.
-    pub(crate) rules: Vec<Place>,
+    /// The YAML text.
+    text: std::sync::Arc<str>,
 }
 
 /// The phase marker file.
@@ -135,64 +136,112 @@ impl FillSpec {
     }
 }
 
-/// A spec as written, each part with its place in the YAML.
+/// A spec as written.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
-    id: Spanned<String>,
+    id: String,
     title: String,
     #[serde(default)]
     document: Option<String>,
     #[serde(default)]
-    requires: Vec<Spanned<String>>,
+    requires: Vec<String>,
     #[serde(default)]
     scaffold: bool,
     #[serde(default)]
-    templates: Option<Spanned<String>>,
+    templates: Option<String>,
     #[serde(default)]
     repository_files: Vec<String>,
     #[serde(default)]
     python_root: Option<String>,
-    marker: Spanned<MarkerSpec>,
+    marker: MarkerSpec,
     done: String,
     #[serde(default)]
     next: Option<String>,
     #[serde(default)]
-    creates: Vec<Spanned<CreateSpec>>,
+    creates: Vec<CreateSpec>,
     #[serde(default)]
-    fills: Vec<Spanned<FillSpec>>,
+    fills: Vec<FillSpec>,
     #[serde(default)]
     import_groups: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    rules: Vec<Spanned<Rule>>,
+    rules: Vec<Rule>,
+}
+
+/// Where a part of a spec is: read again from the YAML, with spans, only when there is an
+/// error to point at (spans make parsing slower, and a sound spec needs none).
+#[derive(Deserialize)]
+struct Locator {
+    id: Spanned<IgnoredAny>,
+    #[serde(default)]
+    templates: Option<Spanned<IgnoredAny>>,
+    marker: Spanned<IgnoredAny>,
+    #[serde(default)]
+    creates: Vec<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    fills: Vec<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    rules: Vec<Spanned<IgnoredAny>>,
+}
+
+/// A part of a spec an error points at.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Id,
+    Templates,
+    Marker,
+    Create(usize),
+    Fill(usize),
+    Rule(usize),
+}
+
+/// The place of `part` in the YAML `text`, if it can be found.
+fn locate(text: &str, part: Part) -> Option<Place> {
+    let l: Locator = serde_saphyr::from_str(text).ok()?;
+    let at = match part {
+        Part::Id => &l.id.referenced,
+        Part::Templates => &l.templates.as_ref()?.referenced,
+        Part::Marker => &l.marker.referenced,
+        Part::Create(i) => &l.creates.get(i)?.referenced,
+        Part::Fill(i) => &l.fills.get(i)?.referenced,
+        Part::Rule(i) => &l.rules.get(i)?.referenced,
+    };
+    (at.line() > 0).then(|| Place::in_text(text, at.line() as usize, at.column() as usize))
+}
+
+impl Origin {
+    /// Where rule `i` of the spec is written.
+    pub(crate) fn rule_place(&self, i: usize) -> Option<Place> {
+        locate(&self.text, Part::Rule(i))
+    }
 }
 
 impl RawSpec {
     /// Checks what the YAML's shape cannot: ids, paths, the marker pattern, unique fills.
-    fn validate(&self, text: &str, origin: &str) -> Result<()> {
-        let bad = |at: &serde_saphyr::Location, message: String, help: &str| {
-            let place = Place::in_text(text, at.line() as usize, at.column() as usize);
-            Error::spec(origin, Some(place), message, help)
-        };
-        let id = &self.id.value;
+    /// An error says which part of the spec is wrong.
+    fn validate(&self) -> std::result::Result<(), (Part, String, &'static str)> {
+        let id = &self.id;
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase()) {
-            let message = format!("phase id `{id}` must be lowercase letters");
-            return Err(bad(&self.id.referenced, message, FIX_HELP));
+            return Err((
+                Part::Id,
+                format!("phase id `{id}` must be lowercase letters"),
+                FIX_HELP,
+            ));
         }
-        for (p, at) in self.paths() {
+        for (p, part) in self.paths() {
             if !is_safe_relative(&p) {
-                return Err(bad(
-                    at,
+                return Err((
+                    part,
                     format!("path `{p}` escapes the repository"),
                     PATH_HELP,
                 ));
             }
         }
-        let marker = &self.marker.value;
+        let marker = &self.marker;
         if let Some(pattern) = &marker.pattern {
             if marker_id(pattern, &marker.path).as_deref() != Some(id.as_str()) {
-                return Err(bad(
-                    &self.marker.referenced,
+                return Err((
+                    Part::Marker,
                     format!(
                         "the marker pattern `{pattern}` does not match the phase's own marker `{}`",
                         marker.path
@@ -201,52 +250,74 @@ impl RawSpec {
                 ));
             }
         }
-        if let (true, Some(f)) = (self.scaffold, self.fills.first()) {
-            return Err(bad(
-                &f.referenced,
+        if self.scaffold && !self.fills.is_empty() {
+            return Err((
+                Part::Fill(0),
                 "a scaffold phase creates files; it fills no anchors".into(),
                 "move the fills to a phase that requires this one",
             ));
         }
-        for f in &self.fills {
-            for group in f.value.imports.iter().filter_map(|i| i.strip_prefix('@')) {
+        for (i, f) in self.fills.iter().enumerate() {
+            for group in f.imports.iter().filter_map(|i| i.strip_prefix('@')) {
                 if !self.import_groups.contains_key(group) {
                     let message = format!(
                         "the fill of `{}` names `@{group}`, which `import_groups` lacks",
-                        f.value.file
+                        f.file
                     );
-                    return Err(bad(&f.referenced, message, FIX_HELP));
+                    return Err((Part::Fill(i), message, FIX_HELP));
                 }
             }
         }
         let mut seen = BTreeSet::new();
-        for f in &self.fills {
-            if !seen.insert((&f.value.file, &f.value.anchor)) {
-                let message = format!(
-                    "anchor `{}` of `{}` is filled twice",
-                    f.value.anchor, f.value.file
-                );
-                return Err(bad(&f.referenced, message, FIX_HELP));
+        for (i, f) in self.fills.iter().enumerate() {
+            if !seen.insert((&f.file, &f.anchor)) {
+                let message = format!("anchor `{}` of `{}` is filled twice", f.anchor, f.file);
+                return Err((Part::Fill(i), message, FIX_HELP));
             }
         }
         Ok(())
     }
 
     /// Every path the spec names, with where: the marker, files, templates.
-    fn paths(&self) -> Vec<(String, &serde_saphyr::Location)> {
-        let mut paths = vec![(self.marker.value.path.clone(), &self.marker.referenced)];
-        for c in &self.creates {
-            paths.push((c.value.path.clone(), &c.referenced));
-            paths.push((c.value.template(), &c.referenced));
+    fn paths(&self) -> Vec<(String, Part)> {
+        let mut paths = vec![(self.marker.path.clone(), Part::Marker)];
+        for (i, c) in self.creates.iter().enumerate() {
+            paths.push((c.path.clone(), Part::Create(i)));
+            paths.push((c.template(), Part::Create(i)));
         }
-        for f in &self.fills {
-            paths.push((f.value.file.clone(), &f.referenced));
-            paths.push((f.value.template(), &f.referenced));
+        for (i, f) in self.fills.iter().enumerate() {
+            paths.push((f.file.clone(), Part::Fill(i)));
+            paths.push((f.template(), Part::Fill(i)));
         }
         if let Some(t) = &self.templates {
-            paths.push((t.value.clone(), &t.referenced));
+            paths.push((t.clone(), Part::Templates));
         }
         paths
+    }
+
+    fn into_spec(self, text: &str, origin: &str) -> PhaseSpec {
+        let id = self.id;
+        PhaseSpec {
+            templates: self.templates.unwrap_or_else(|| format!("phase_{id}")),
+            title: self.title,
+            document: self.document,
+            requires: self.requires,
+            scaffold: self.scaffold,
+            repository_files: self.repository_files,
+            python_root: self.python_root,
+            marker: self.marker,
+            done: self.done,
+            next: self.next,
+            creates: self.creates,
+            fills: self.fills,
+            import_groups: self.import_groups,
+            origin: Origin {
+                file: origin.to_string(),
+                text: text.into(),
+            },
+            rules: self.rules,
+            id,
+        }
     }
 }
 
@@ -260,34 +331,19 @@ impl PhaseSpec {
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
         let raw: RawSpec = serde_saphyr::from_str(text)
             .map_err(|e| error::yaml("spec", &e, text, origin, FIX_HELP))?;
-        raw.validate(text, origin)?;
-        let place = |loc: &serde_saphyr::Location| {
-            Place::in_text(text, loc.line() as usize, loc.column() as usize)
-        };
-        let id = raw.id.value;
-        Ok(Self {
-            templates: raw
-                .templates
-                .map_or_else(|| format!("phase_{id}"), |t| t.value),
-            title: raw.title,
-            document: raw.document,
-            requires: raw.requires.into_iter().map(|r| r.value).collect(),
-            scaffold: raw.scaffold,
-            repository_files: raw.repository_files,
-            python_root: raw.python_root,
-            marker: raw.marker.value,
-            done: raw.done,
-            next: raw.next,
-            creates: raw.creates.into_iter().map(|c| c.value).collect(),
-            fills: raw.fills.into_iter().map(|f| f.value).collect(),
-            import_groups: raw.import_groups,
-            origin: Origin {
-                file: origin.to_string(),
-                rules: raw.rules.iter().map(|r| place(&r.referenced)).collect(),
-            },
-            rules: raw.rules.into_iter().map(|r| r.value).collect(),
-            id,
-        })
+        raw.validate().map_err(|(part, message, help)| {
+            Error::spec(origin, locate(text, part), message, help)
+        })?;
+        Ok(raw.into_spec(text, origin))
+    }
+
+    /// The spec in `json` (the same spec as the YAML `text`, converted when hivegen was
+    /// built): the fast way to load an embedded spec. `None` when it is not sound, so that
+    /// the caller parses the YAML and reports the error with its place.
+    pub(crate) fn from_json(json: &str, text: &str, origin: &str) -> Option<Self> {
+        let raw: RawSpec = serde_json::from_str(json).ok()?;
+        raw.validate().ok()?;
+        Some(raw.into_spec(text, origin))
     }
 
     /// The files the phase fills, each once, in spec order.
