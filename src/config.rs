@@ -53,7 +53,6 @@ pub(crate) enum Change {
 
 /// The job of this run.
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // guard, explain and spec lint are being built
 pub(crate) enum Task {
     /// Run a phase.
     Phase {

@@ -19,6 +19,7 @@ mod domain;
 mod error;
 mod exit;
 pub mod fill;
+mod guard;
 mod output;
 mod plan;
 mod registry;
@@ -46,6 +47,12 @@ use crate::repo::DiskRepo;
 
 /// The whole program: parse the arguments, run, print any error, and say how it ended.
 pub fn main() -> ExitCode {
+    // A bug is exit 2 like any error, never Rust's 101: an assistant's hook reads any exit
+    // but 2 as "go ahead", and the guard must fail closed.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("hivegen: internal error: {info}\n  = help: this is a bug in hivegen; please report it");
+        std::process::exit(i32::from(Exit::Error.code()));
+    }));
     let (action, talk) = cli::parse();
     output::set_colour(talk.color);
     let out = Out {
@@ -112,7 +119,15 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
             };
             commands::verify::run(&registry, &repo, &request, out)
         }
-        Task::Guard { .. } => Err(Error::usage("guard is not built yet", "")),
+        Task::Guard { install: true, .. } => commands::guard::install(&config.repo, out),
+        Task::Guard { json, path, .. } => {
+            let request = commands::guard::Request {
+                json: *json,
+                path: path.as_deref(),
+                repo: &config.repo,
+            };
+            commands::guard::run(|| Ok(load(false)?.1), &request, out)
+        }
         Task::Explain { rule } => commands::explain::run(&load(true)?.1, rule, out),
         Task::SpecList => Ok(commands::spec::list(&load(true)?.1, out)),
         Task::SpecShow { id } => commands::spec::show(&load(true)?.1, id, out),

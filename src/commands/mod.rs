@@ -2,6 +2,7 @@
 
 pub(crate) mod anchors;
 pub(crate) mod explain;
+pub(crate) mod guard;
 pub(crate) mod phase;
 pub(crate) mod spec;
 pub(crate) mod verify;

@@ -6,14 +6,17 @@
 mod change;
 mod config;
 mod git;
+mod head;
 mod ignored;
 mod judge;
 mod tree;
 
+pub(crate) use head::base_now;
+
 use crate::config::Change;
 use crate::error::{Error, Result};
-use crate::registry::{Phase, Registry};
-use crate::repo::{DiskRepo, Repo};
+use crate::registry::Registry;
+use crate::repo::DiskRepo;
 use crate::rules::{self, Finding};
 use crate::spec::Rule;
 
@@ -52,7 +55,7 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
         Change::Staged => Some("HEAD"),
     };
     let complete = tree::complete_phases(registry, repo)?;
-    require_hivesync(registry, repo, &complete)?;
+    require_hivesync(registry, repo)?;
     let mut findings = tree::judge_complete(registry, &complete, repo, base.is_none())?;
     let ids: Vec<String> = complete.iter().map(|p| p.spec.id.clone()).collect();
     // Without a base, the whole tree is judged: every anchor anywhere. With one, only the
@@ -107,22 +110,20 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
     })
 }
 
+/// True for a HiveSync repository, or one being made: a phase marker or a file of a
+/// scaffold exists.
+pub(crate) fn is_hivesync(registry: &Registry, root: &std::path::Path) -> bool {
+    registry.phases().any(|p| {
+        root.join(&p.spec.marker.path).exists()
+            || (p.spec.scaffold && p.spec.creates.iter().any(|c| root.join(&c.path).exists()))
+    })
+}
+
 /// Refuses a folder that is neither a HiveSync repository nor being made one: no phase marker
 /// and no file of any scaffold. A wrong `--repo` in CI must not pass as clean.
-fn require_hivesync(registry: &Registry, repo: &DiskRepo, complete: &[&Phase]) -> Result<()> {
-    if !complete.is_empty() {
+fn require_hivesync(registry: &Registry, repo: &DiskRepo) -> Result<()> {
+    if is_hivesync(registry, &repo.root) {
         return Ok(());
-    }
-    for p in registry.phases().filter(|p| p.spec.scaffold) {
-        for c in &p.spec.creates {
-            if repo
-                .read(&c.path)
-                .map_err(|e| Error::io("read", repo.path(&c.path), e))?
-                .is_some()
-            {
-                return Ok(());
-            }
-        }
     }
     Err(Error::usage(
         format!(
