@@ -50,7 +50,9 @@ pub fn main() -> ExitCode {
     // A bug is exit 2 like any error, never Rust's 101: an assistant's hook reads any exit
     // but 2 as "go ahead", and the guard must fail closed.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("hivegen: internal error: {info}\n  = help: this is a bug in hivegen; please report it");
+        eprintln!(
+            "hivegen: internal error: {info}\n  = help: this is a bug in hivegen; please report it"
+        );
         std::process::exit(i32::from(Exit::Error.code()));
     }));
     let (action, talk) = cli::parse();

@@ -101,25 +101,15 @@ fn into_action(command: Command) -> Result<Action> {
             assets,
             ..
         } => {
-            let mode = if diff {
-                Mode::Diff
-            } else if check {
-                Mode::Check
-            } else {
-                Mode::Apply
-            };
             let json = format == FormatArg::Json;
-            (
-                Task::Phase {
-                    id,
-                    force,
-                    mode,
-                    json,
-                },
-                repo,
-                specs,
-                assets,
-            )
+            let mode = mode(diff, check);
+            let task = Task::Phase {
+                id,
+                force,
+                mode,
+                json,
+            };
+            (task, repo, specs, assets)
         }
         Command::Verify {
             base,
@@ -131,23 +121,13 @@ fn into_action(command: Command) -> Result<Action> {
             specs,
             ..
         } => {
-            let change = match (base, staged) {
-                (Some(rev), _) => Change::Since(rev),
-                (None, true) => Change::Staged,
-                (None, false) => Change::None,
+            let task = Task::Verify {
+                change: change(base, staged),
+                format: verify_format(format),
+                output,
+                exit_zero,
             };
-            let format = verify_format(format);
-            (
-                Task::Verify {
-                    change,
-                    format,
-                    output,
-                    exit_zero,
-                },
-                repo,
-                specs,
-                none,
-            )
+            (task, repo, specs, none)
         }
         Command::Guard {
             format,
@@ -200,6 +180,24 @@ fn into_action(command: Command) -> Result<Action> {
         },
     };
     config(task, repo, specs, assets).map(Action::Run)
+}
+
+fn mode(diff: bool, check: bool) -> Mode {
+    if diff {
+        Mode::Diff
+    } else if check {
+        Mode::Check
+    } else {
+        Mode::Apply
+    }
+}
+
+fn change(base: Option<String>, staged: bool) -> Change {
+    match (base, staged) {
+        (Some(rev), _) => Change::Since(rev),
+        (None, true) => Change::Staged,
+        (None, false) => Change::None,
+    }
 }
 
 fn verify_format(format: VerifyFormatArg) -> VerifyFormat {

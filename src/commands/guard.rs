@@ -26,7 +26,11 @@ pub(crate) struct Request<'a> {
 }
 
 /// Judges one payload. An error is a deny too (the caller prints it and exits 2).
-pub(crate) fn run(registry: impl FnOnce() -> Result<Registry>, request: &Request<'_>, out: &Out) -> Result<Exit> {
+pub(crate) fn run(
+    registry: impl FnOnce() -> Result<Registry>,
+    request: &Request<'_>,
+    out: &Out,
+) -> Result<Exit> {
     let mut input = Vec::new();
     std::io::stdin()
         .read_to_end(&mut input)
@@ -106,9 +110,15 @@ pub(crate) fn reason(findings: &[Finding], stop: bool) -> String {
 pub(crate) fn install(repo: &Path, out: &Out) -> Result<Exit> {
     let path = repo.join(".claude/settings.json");
     if guard::install_claude(repo)? {
-        out.say(format!("hivegen: added the guard's PreToolUse and Stop hooks to {}", path.display()));
+        out.say(format!(
+            "hivegen: added the guard's PreToolUse and Stop hooks to {}",
+            path.display()
+        ));
     } else {
-        out.say(format!("hivegen: {} already runs the guard; nothing to do", path.display()));
+        out.say(format!(
+            "hivegen: {} already runs the guard; nothing to do",
+            path.display()
+        ));
     }
     Ok(Exit::Success)
 }

@@ -46,22 +46,36 @@ mod tests {
     use super::*;
 
     fn replace(edits: &[(&str, &str, bool)]) -> Edit {
-        Edit::Replace(edits.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), *c)).collect())
+        Edit::Replace(
+            edits
+                .iter()
+                .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
+                .collect(),
+        )
     }
 
     #[test]
     fn an_edit_applies_as_the_tool_applies_it() {
         let old = Some(&b"a b a"[..]);
-        assert_eq!(apply(old, &replace(&[("b", "c", false)])), Some(b"a c a".to_vec()));
+        assert_eq!(
+            apply(old, &replace(&[("b", "c", false)])),
+            Some(b"a c a".to_vec())
+        );
         // Twice without replace_all: the tool refuses, and so the guard lets it fail.
         assert_eq!(apply(old, &replace(&[("a", "x", false)])), None);
-        assert_eq!(apply(old, &replace(&[("a", "x", true)])), Some(b"x b x".to_vec()));
+        assert_eq!(
+            apply(old, &replace(&[("a", "x", true)])),
+            Some(b"x b x".to_vec())
+        );
         assert_eq!(apply(old, &replace(&[("z", "x", false)])), None);
         assert_eq!(
             apply(old, &replace(&[("b", "c", false), ("c", "d", false)])),
             Some(b"a d a".to_vec())
         );
-        assert_eq!(apply(None, &replace(&[("", "new", false)])), Some(b"new".to_vec()));
+        assert_eq!(
+            apply(None, &replace(&[("", "new", false)])),
+            Some(b"new".to_vec())
+        );
         assert_eq!(apply(None, &replace(&[("x", "y", false)])), None);
         assert_eq!(apply(None, &Edit::Write("w".into())), Some(b"w".to_vec()));
     }

@@ -15,7 +15,10 @@ const COMMAND: &str = "hivegen guard";
 fn hooks() -> [(&'static str, Value); 2] {
     let hook = json!({"type": "command", "command": COMMAND});
     [
-        ("PreToolUse", json!({"matcher": "Write|Edit|MultiEdit", "hooks": [hook.clone()]})),
+        (
+            "PreToolUse",
+            json!({"matcher": "Write|Edit|MultiEdit", "hooks": [hook.clone()]}),
+        ),
         ("Stop", json!({"hooks": [hook]})),
     ]
 }
@@ -69,8 +72,11 @@ pub(crate) fn install_claude(root: &Path) -> Result<bool> {
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
     let mut text = serde_json::to_string_pretty(&settings).expect("JSON serializes");
     text.push('\n');
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io("write in", &dir, e))?;
-    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(|e| Error::io("write", &path, e))?;
-    temp.persist(&path).map_err(|e| Error::io("write", &path, e.error))?;
+    let mut temp =
+        tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io("write in", &dir, e))?;
+    std::io::Write::write_all(&mut temp, text.as_bytes())
+        .map_err(|e| Error::io("write", &path, e))?;
+    temp.persist(&path)
+        .map_err(|e| Error::io("write", &path, e.error))?;
     Ok(true)
 }

@@ -18,7 +18,7 @@ pub(crate) use payload::{Event, Payload};
 use crate::error::{Error, Result};
 use crate::registry::Registry;
 use crate::repo::DiskRepo;
-use crate::rules::{self, ChangeStatus, FileChange, Finding};
+use crate::rules::{ChangeStatus, FileChange, Finding};
 use crate::verify;
 
 /// What the guard decided.
@@ -52,11 +52,20 @@ pub(crate) fn judge_payload(registry: &Registry, payload: &Payload) -> Result<Ve
 }
 
 /// The verdict on new content for `path` (`--path`): the same judgement as an edit's.
-pub(crate) fn judge_content(registry: &Registry, root: &Path, path: &Path, new: Vec<u8>) -> Result<Verdict> {
+pub(crate) fn judge_content(
+    registry: &Registry,
+    root: &Path,
+    path: &Path,
+    new: Vec<u8>,
+) -> Result<Verdict> {
     let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
     let Some(rel) = relative(root, &absolute(&cwd, path)) else {
         return Err(Error::usage(
-            format!("{} is not in the repository {}", path.display(), root.display()),
+            format!(
+                "{} is not in the repository {}",
+                path.display(),
+                root.display()
+            ),
             "pass a file of the repository, or the repository with --repo DIR",
         ));
     };
@@ -65,11 +74,16 @@ pub(crate) fn judge_content(registry: &Registry, root: &Path, path: &Path, new: 
 }
 
 /// One file's change, judged as `verify --base HEAD` would judge it.
-fn judge_file(registry: &Registry, root: &Path, rel: &str, old: Option<Vec<u8>>, new: Vec<u8>) -> Result<Verdict> {
+fn judge_file(
+    registry: &Registry,
+    root: &Path,
+    rel: &str,
+    old: Option<Vec<u8>>,
+    new: Vec<u8>,
+) -> Result<Verdict> {
     if !verify::is_hivesync(registry, root) || old.as_deref() == Some(new.as_slice()) {
         return Ok(Verdict::Allow);
     }
-    let base = verify::base_now(registry, root)?;
     let change = FileChange {
         path: rel.to_string(),
         status: if old.is_some() {
@@ -80,8 +94,7 @@ fn judge_file(registry: &Registry, root: &Path, rel: &str, old: Option<Vec<u8>>,
         old,
         new: Some(new),
     };
-    let judgement = verify::judge(registry, &base, &[change])?;
-    Ok(verdict(rules::finish(judgement.findings)))
+    Ok(verdict(verify::judge_now(registry, root, change)?))
 }
 
 /// The assistant is done: the working tree's change since HEAD (tracked and untracked, not
@@ -124,12 +137,21 @@ fn repository_of(cwd: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// `file` made absolute and normalized the way the editing tools do it (Node's
+/// `path.resolve`): `.` dropped and `..` taken lexically, before any link is followed, so
+/// `backend/new/../x.py` is judged as the `backend/x.py` the tool writes.
 fn absolute(cwd: &Path, file: &Path) -> PathBuf {
-    if file.is_absolute() {
-        file.to_path_buf()
-    } else {
-        cwd.join(file)
+    let mut out = PathBuf::new();
+    for c in cwd.join(file).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
+    out
 }
 
 /// `path` relative to `root`, with `/`, when it is inside it (through links too); `None`

@@ -90,13 +90,18 @@ impl Payload {
                 active: raw.stop_hook_active,
             },
             ("PreToolUse", Some(tool @ ("Write" | "Edit" | "MultiEdit"))) => {
-                let input = raw.tool_input.ok_or_else(|| unreadable(format!("{tool} has no `tool_input`")))?;
+                let input = raw
+                    .tool_input
+                    .ok_or_else(|| unreadable(format!("{tool} has no `tool_input`")))?;
                 edit_of(tool, input)?
             }
             ("PreToolUse", None) => return Err(unreadable("`tool_name` is missing")),
             _ => Event::Other,
         };
-        Ok(Self { cwd: raw.cwd, event })
+        Ok(Self {
+            cwd: raw.cwd,
+            event,
+        })
     }
 }
 
@@ -104,7 +109,17 @@ fn edit_of(tool: &str, input: serde_json::Value) -> Result<Event> {
     // Unknown fields are tolerated (a newer Claude Code may add some); missing ones are not.
     let mut input = input;
     if let Some(map) = input.as_object_mut() {
-        map.retain(|k, _| ["file_path", "content", "old_string", "new_string", "replace_all", "edits"].contains(&k.as_str()));
+        map.retain(|k, _| {
+            [
+                "file_path",
+                "content",
+                "old_string",
+                "new_string",
+                "replace_all",
+                "edits",
+            ]
+            .contains(&k.as_str())
+        });
     }
     let i: Input = serde_json::from_value(input).map_err(unreadable)?;
     let missing = |field: &str| unreadable(format!("{tool} has no `{field}`"));

@@ -11,7 +11,7 @@ mod ignored;
 mod judge;
 mod tree;
 
-pub(crate) use head::base_now;
+pub(crate) use head::judge_now;
 
 use crate::config::Change;
 use crate::error::{Error, Result};

@@ -7,6 +7,7 @@ mod support;
 
 mod diagnostics;
 mod engine;
+mod guard;
 mod help;
 mod layout;
 mod phases;

@@ -363,7 +363,7 @@ fn anchors_of_an_empty_tree_is_an_empty_list() {
     let r = env.run(&["anchors", "--format", "json"]);
     r.success()
         .stderr_has("hivegen: 0 anchors in 0 files")
-        .stdout_is("{\n  \"anchors\": [],\n  \"version\": 1\n}\n");
+        .stdout_is("{\n  \"version\": 1,\n  \"anchors\": []\n}\n");
 }
 
 #[test]
