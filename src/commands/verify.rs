@@ -1,12 +1,14 @@
 //! `hivegen verify`: the CI gate. Judges the tree, and the change asked for, then prints the
 //! findings in the asked format (stdout, or `--output FILE`) and a one-line summary (stderr).
+//! A run that cannot do its job still leaves a JSON or SARIF report (the error in it) where the
+//! report would have gone, so that a CI step that uploads it has a file; it exits 2 all the same.
 
 use std::path::Path;
 
 use crate::config::{Change, VerifyFormat};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::output::Out;
+use crate::output::{self, Out};
 use crate::registry::Registry;
 use crate::repo::DiskRepo;
 use crate::report;
@@ -31,18 +33,51 @@ pub(crate) fn run(
     request: &Request<'_>,
     out: &Out,
 ) -> Result<Exit> {
-    let report = verify::verify(registry, repo, request.change)?;
+    let report = match verify::verify(registry, repo, request.change) {
+        Ok(report) => report,
+        Err(e) => return Err(report_error(Some(registry), request, out, e)),
+    };
     let text = report::render(&report, request.format);
-    match request.output {
-        None => out.data(text),
-        Some(path) => write_report(path, &text)?,
-    }
+    emit(request, out, &text)?;
     out.say(report::summary(&report));
     Ok(if report.is_clean() || request.exit_zero {
         Exit::Success
     } else {
         Exit::Failure
     })
+}
+
+/// Leaves the report of a run that failed with `error` (JSON and SARIF only; with the rule
+/// table when the specs loaded), and gives the error back for the exit: 2, the error on stderr.
+pub(crate) fn report_error(
+    registry: Option<&Registry>,
+    request: &Request<'_>,
+    out: &Out,
+    error: Error,
+) -> Error {
+    let rules: Vec<_> = registry
+        .into_iter()
+        .flat_map(Registry::phases)
+        .flat_map(|p| p.spec.rules.iter().map(|r| (p.spec.id.clone(), r.clone())))
+        .collect();
+    if let Some(text) = report::render_error(&output::error(&error), &rules, request.format) {
+        if let Err(e) = emit(request, out, &text) {
+            // The first error is the one to fix; the second only says the report is missing.
+            output::print_diag(&output::error(&e));
+        }
+    }
+    error
+}
+
+/// Prints `text` on stdout, or writes it to `--output`.
+fn emit(request: &Request<'_>, out: &Out, text: &str) -> Result<()> {
+    match request.output {
+        None => {
+            out.data(text);
+            Ok(())
+        }
+        Some(path) => write_report(path, text),
+    }
 }
 
 /// Writes the report to `path` whole (a temporary file renamed into place), so that an upload

@@ -7,7 +7,19 @@ mod json;
 mod sarif;
 
 use crate::config::VerifyFormat;
+use crate::output::Diagnostic;
+use crate::spec::Rule;
 use crate::verify::Report;
+
+/// hivegen's home (Cargo.toml's `repository`): SARIF's `informationUri`, and the page whose
+/// README holds the rules reference that each rule's `helpUri` points into.
+pub(crate) const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The README's reference of rule `id`: one heading per rule under `## Rules`, so its anchor
+/// is the id in lower case (`#d-orm-relationship`).
+pub(crate) fn rule_uri(id: &str) -> String {
+    format!("{REPOSITORY}#{}", id.to_lowercase())
+}
 
 /// The report as text in `format`, ready for stdout.
 pub(crate) fn render(report: &Report, format: VerifyFormat) -> String {
@@ -16,6 +28,22 @@ pub(crate) fn render(report: &Report, format: VerifyFormat) -> String {
         VerifyFormat::Json => json::render(report),
         VerifyFormat::Github => github::render(report),
         VerifyFormat::Sarif => sarif::render(report),
+    }
+}
+
+/// For a run that could not do its job (exit 2), the report a program reading `format` still
+/// gets: a JSON document with the error, or a SARIF log with the error as a tool execution
+/// notification (and the rule table, `rules`). `None` for the formats people read: the error
+/// itself is on stderr.
+pub(crate) fn render_error(
+    error: &Diagnostic,
+    rules: &[(String, Rule)],
+    format: VerifyFormat,
+) -> Option<String> {
+    match format {
+        VerifyFormat::Human | VerifyFormat::Github => None,
+        VerifyFormat::Json => Some(json::render_error(error)),
+        VerifyFormat::Sarif => Some(sarif::render_error(error, rules)),
     }
 }
 

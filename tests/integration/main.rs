@@ -5,6 +5,7 @@
 
 mod support;
 
+mod ci;
 mod diagnostics;
 mod engine;
 mod guard;

@@ -354,3 +354,249 @@ fn without_a_base_every_anchor_of_the_tree_is_judged() {
         "{found:?}"
     );
 }
+
+/// Validates `text` against `tests/schemas/verify.schema.json`.
+#[track_caller]
+fn assert_valid_json_report(text: &str) {
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/verify.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the report schema compiles");
+    assert!(
+        !validator.is_valid(&serde_json::json!({"version": 1, "clean": true})),
+        "the validator validates"
+    );
+    let instance: serde_json::Value = serde_json::from_str(text).expect("the report is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the JSON report does not match its schema:\n{}\n{text}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn the_json_report_matches_its_schema_in_every_case() {
+    let (_dir, repo) = handwritten_repo();
+    let clean_tree = hivegen(&repo, &["verify", "--format", "json"]);
+    clean_tree.code(0);
+    assert_valid_json_report(&clean_tree.stdout);
+    let clean = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "json"]);
+    clean.code(0);
+    assert_valid_json_report(&clean.stdout);
+    add_violations(&repo);
+    fs::write(repo.join("backend/app/extra.py"), "x = 1\n").unwrap();
+    let found = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "json"]);
+    found.code(1);
+    assert_valid_json_report(&found.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&found.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let created = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "D-FILE-CREATED")
+        .expect("the new file is a finding");
+    assert_eq!(created["line"], serde_json::Value::Null);
+    let staged = hivegen(&repo, &["verify", "--staged", "--format", "json"]);
+    assert_valid_json_report(&staged.stdout);
+    let error = hivegen(
+        &repo,
+        &["verify", "--base", "no-such-rev", "--format", "json"],
+    );
+    error.code(2);
+    assert_valid_json_report(&error.stdout);
+}
+
+#[test]
+fn an_error_still_leaves_a_report_with_the_error_in_it() {
+    // The upload step after `verify --format sarif --output FILE` failed for want of a file.
+    let (_dir, repo) = handwritten_repo();
+    let out = repo.join("hivegen.sarif");
+    let path = out.display().to_string();
+    let run = hivegen(
+        &repo,
+        &[
+            "verify",
+            "--base",
+            "no-such-rev",
+            "--format",
+            "sarif",
+            "-o",
+            &path,
+        ],
+    );
+    run.code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("`no-such-rev` is not a commit"),
+        "{}",
+        run.stderr
+    );
+    let text = fs::read_to_string(&out).expect("a SARIF log was written");
+    assert_valid_sarif(&text);
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run0 = &log["runs"][0];
+    assert_eq!(run0["results"], serde_json::json!([]));
+    let invocation = &run0["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("`no-such-rev` is not a commit"),
+        "{note:#}"
+    );
+    // Not a HiveSync repository: an error of another kind, on stdout this time.
+    let plain = tempfile::tempdir().unwrap();
+    let sarif = hivegen(plain.path(), &["verify", "--format", "sarif"]);
+    sarif.code(2);
+    assert_valid_sarif(&sarif.stdout);
+    assert!(
+        sarif.stdout.contains("is not a HiveSync repository"),
+        "{}",
+        sarif.stdout
+    );
+    let json = hivegen(plain.path(), &["verify", "--format", "json"]);
+    json.code(2);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["clean"], false);
+    assert_eq!(doc["error"]["code"], "usage");
+    // The formats people read get the error on stderr only.
+    let human = hivegen(plain.path(), &["verify"]);
+    human.code(2);
+    assert!(human.stdout.is_empty(), "{}", human.stdout);
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_exit_zero_reports_with_exit_0() {
+    let (_dir, repo) = handwritten_repo();
+    add_violations(&repo);
+    let out_dir = tempfile::tempdir().unwrap();
+    let file = out_dir.path().join("report.json");
+    let path = file.display().to_string();
+    let run = hivegen(
+        &repo,
+        &[
+            "verify", "--base", "HEAD", "--format", "json", "--output", &path,
+        ],
+    );
+    run.code(1);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("3 violations of 2 rules in 2 files"),
+        "the summary stays on stderr: {}",
+        run.stderr
+    );
+    let on_stdout = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(fs::read_to_string(&file).unwrap(), on_stdout.stdout);
+    let zero = hivegen(
+        &repo,
+        &[
+            "verify",
+            "--base",
+            "HEAD",
+            "--format",
+            "sarif",
+            "--exit-zero",
+        ],
+    );
+    zero.code(0);
+    assert!(zero.stderr.contains("violations"), "{}", zero.stderr);
+    let log: serde_json::Value = serde_json::from_str(&zero.stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 3);
+    // --exit-zero does not hide an error.
+    hivegen(&repo, &["verify", "--base", "no-such-rev", "--exit-zero"]).code(2);
+}
+
+#[test]
+fn the_sarif_log_has_what_github_code_scanning_requires() {
+    let (_dir, repo) = handwritten_repo();
+    add_violations(&repo);
+    // A file-level finding, on a name that is no URI as it stands.
+    fs::write(repo.join("backend/app/new file 100%é.py"), "x = 1\n").unwrap();
+    let run = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "sarif"]);
+    run.code(1);
+    assert_valid_sarif(&run.stdout);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["informationUri"], env!("CARGO_PKG_REPOSITORY"));
+    assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert!(rules.len() >= 30, "{}", rules.len());
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        for key in ["shortDescription", "fullDescription"] {
+            assert!(
+                !rule[key]["text"].as_str().unwrap_or("").is_empty(),
+                "{id}: no {key}"
+            );
+        }
+        assert!(
+            !rule["help"]["text"].as_str().unwrap_or("").is_empty(),
+            "{id}"
+        );
+        assert!(
+            !rule["help"]["markdown"].as_str().unwrap_or("").is_empty(),
+            "{id}"
+        );
+        assert_eq!(
+            rule["helpUri"],
+            format!("{}#{}", env!("CARGO_PKG_REPOSITORY"), id.to_lowercase())
+        );
+    }
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for r in results {
+        let fp = r["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no fingerprint: {r:#}"));
+        let (hash, n) = fp.split_once(':').unwrap();
+        assert!(hash.len() == 16 && n.parse::<u32>().unwrap() >= 1, "{fp}");
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(fingerprints.insert((r["ruleId"].to_string(), uri.to_string(), fp.to_string())));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[key].as_u64().is_some_and(|v| v >= 1), "{key}: {r:#}");
+        }
+    }
+    let created = results
+        .iter()
+        .find(|r| r["ruleId"] == "D-FILE-CREATED")
+        .expect("the new file is a finding");
+    let location = &created["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "backend/app/new%20file%20100%25%C3%A9.py"
+    );
+    assert_eq!(location["region"]["startLine"], 1);
+    // A fingerprint follows the line, not its number: the same finding one line lower keeps it.
+    let first = results[0]["partialFingerprints"].clone();
+    let model = repo.join("backend/app/models/project.py");
+    let text = fs::read_to_string(&model).unwrap();
+    let at = text
+        .find("from sqlalchemy.orm import relationship")
+        .unwrap();
+    fs::write(&model, format!("{}\n{}", &text[..at], &text[at..])).unwrap();
+    let moved = hivegen(&repo, &["verify", "--base", "HEAD", "--format", "sarif"]);
+    let moved: serde_json::Value = serde_json::from_str(&moved.stdout).unwrap();
+    let again = &moved["runs"][0]["results"][0];
+    assert_eq!(again["partialFingerprints"], first);
+    assert_eq!(
+        again["locations"][0]["physicalLocation"]["region"]["startLine"],
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+            + 1
+    );
+}
