@@ -112,12 +112,16 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
             output,
             exit_zero,
         } => {
-            let (_, registry) = load(false)?;
             let request = commands::verify::Request {
                 change,
                 format: *format,
                 output: output.as_deref(),
                 exit_zero: *exit_zero,
+            };
+            // A spec that cannot load still leaves a report saying the run failed.
+            let registry = match load(false) {
+                Ok((_, registry)) => registry,
+                Err(e) => return Err(commands::verify::report_error(None, &request, out, e)),
             };
             commands::verify::run(&registry, &repo, &request, out)
         }

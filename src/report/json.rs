@@ -1,5 +1,5 @@
 //! A JSON document: what was checked, and one object per finding; or, when the run could not
-//! do its job, the error. Its schema is `tests/schemas/verify.schema.json`; `version` changes
+//! do its job, the error. Its schema is `schemas/verify.schema.json`; `version` changes
 //! when a field changes meaning or goes away (a new field does not change it).
 
 use serde_json::json;

@@ -355,11 +355,10 @@ fn without_a_base_every_anchor_of_the_tree_is_judged() {
     );
 }
 
-/// Validates `text` against `tests/schemas/verify.schema.json`.
+/// Validates `text` against `schemas/verify.schema.json`.
 #[track_caller]
 fn assert_valid_json_report(text: &str) {
-    let schema_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/verify.schema.json");
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/verify.schema.json");
     let schema: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the report schema compiles");

