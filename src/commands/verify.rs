@@ -37,7 +37,8 @@ pub(crate) fn run(
         Ok(report) => report,
         Err(e) => return Err(report_error(Some(registry), request, out, e)),
     };
-    let text = report::render(&report, request.format);
+    // Coloured for stdout, where the stream drops colour off a terminal; never in a file.
+    let text = report::render(&report, request.format, request.output.is_none());
     emit(request, out, &text)?;
     out.say(report::summary(&report));
     Ok(if report.is_clean() || request.exit_zero {

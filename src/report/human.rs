@@ -4,12 +4,13 @@
 use crate::output;
 use crate::verify::Report;
 
-/// Every finding as a rustc-style block, separated by blank lines.
-pub(super) fn render(report: &Report) -> String {
+/// Every finding as a rustc-style block, separated by blank lines; with `styled`, in
+/// rustc's colours (the stream strips them where colour is off).
+pub(super) fn render(report: &Report, styled: bool) -> String {
     report
         .findings
         .iter()
-        .map(|f| output::finding(f).to_string())
+        .map(|f| output::finding(f).render(styled))
         .collect::<Vec<_>>()
         .join("\n")
 }

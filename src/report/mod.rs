@@ -21,10 +21,10 @@ pub(crate) fn rule_uri(id: &str) -> String {
     format!("{REPOSITORY}#{}", id.to_lowercase())
 }
 
-/// The report as text in `format`, ready for stdout.
-pub(crate) fn render(report: &Report, format: VerifyFormat) -> String {
+/// The report as text in `format`; `styled` (for a terminal) colours the human format.
+pub(crate) fn render(report: &Report, format: VerifyFormat, styled: bool) -> String {
     match format {
-        VerifyFormat::Human => human::render(report),
+        VerifyFormat::Human => human::render(report, styled),
         VerifyFormat::Json => json::render(report),
         VerifyFormat::Github => github::render(report),
         VerifyFormat::Sarif => sarif::render(report),

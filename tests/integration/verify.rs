@@ -599,3 +599,34 @@ fn the_sarif_log_has_what_github_code_scanning_requires() {
             + 1
     );
 }
+
+#[test]
+fn human_findings_are_coloured_where_colour_is_on_and_never_in_a_file() {
+    let (_dir, repo) = handwritten_repo();
+    add_violations(&repo);
+    let run = |args: &[&str]| {
+        crate::support::hivegen()
+            .args(["verify", "--base", "HEAD"])
+            .args(args)
+            .repo(&repo)
+            .run()
+    };
+    let coloured = run(&["--color", "always"]);
+    coloured.code(1);
+    // rustc's palette, as `phase` prints its diagnostics: the severity bold red.
+    assert!(
+        coloured
+            .stdout
+            .starts_with("\u{1b}[1m\u{1b}[31merror[D-"),
+        "{:?}",
+        &coloured.stdout[..coloured.stdout.len().min(200)]
+    );
+    let piped = run(&[]);
+    piped.code(1);
+    assert!(!piped.stdout.contains('\u{1b}'), "{:?}", piped.stdout);
+    assert!(piped.stdout.starts_with("error[D-"), "{}", piped.stdout);
+    let file = repo.join("../report.txt");
+    run(&["--color", "always", "--output", file.to_str().unwrap()]).code(1);
+    let written = fs::read_to_string(&file).unwrap();
+    assert_eq!(written, piped.stdout, "the file holds the plain report");
+}
