@@ -33,6 +33,7 @@ pub(crate) fn judge(registry: &Registry, base: &Base, changes: &[FileChange]) ->
         .phases()
         .filter(|p| base.markers.contains(&p.spec.marker.path))
         .collect();
+    base.config.check_against(registry)?;
     let mut findings = Vec::new();
     let judges = judging(registry, base, &complete, changes);
     for phase in &judges {

@@ -630,3 +630,24 @@ fn human_findings_are_coloured_where_colour_is_on_and_never_in_a_file() {
     let written = fs::read_to_string(&file).unwrap();
     assert_eq!(written, piped.stdout, "the file holds the plain report");
 }
+
+#[test]
+fn the_repositorys_configuration_cannot_take_a_phases_files_out_of_its_rules() {
+    let (_dir, repo) = phase_c_repo();
+    for glob in ["backend/**", "**/*.py", "docs/*"] {
+        fs::create_dir_all(repo.join(".hivegen")).unwrap();
+        fs::write(
+            repo.join(".hivegen/config.yaml"),
+            format!("repository_files: [\"scripts/**\", \"{glob}\"]\n"),
+        )
+        .unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "config", "--allow-empty"]);
+        fs::write(repo.join("backend/app/models/tag.py"), "TAG = 1\n").unwrap();
+        hivegen(&repo, &["verify", "--base", "HEAD"])
+            .code(2)
+            .stderr_has(&format!("`repository_files` in .hivegen/config.yaml names `{glob}`, which matches "))
+            .stderr_has("a phase's own files cannot be taken out of its rules");
+        fs::remove_file(repo.join("backend/app/models/tag.py")).unwrap();
+    }
+}
