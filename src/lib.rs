@@ -14,7 +14,6 @@ mod cli;
 mod commands;
 mod config;
 mod diff;
-#[allow(unreachable_pub)]
 mod domain;
 mod error;
 mod exit;

@@ -30,7 +30,7 @@ fn check_doc(doc: &str, what: &str) -> Result<(), DomainError> {
 impl Domain {
     /// Checks what the YAML shape alone cannot: names, references between entities and enums,
     /// constraints that fit their field's type, defaults, indexes and docs.
-    pub fn check(&self) -> Result<(), DomainError> {
+    pub(crate) fn check(&self) -> Result<(), DomainError> {
         for (key, e) in &self.enums {
             let what = format!("enum `{key}`");
             if !is_snake(key) || !is_camel(&e.class) {

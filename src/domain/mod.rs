@@ -20,16 +20,16 @@ mod check;
 
 /// Longest `doc` line: it becomes a docstring indented by 4 inside `"""…"""`, and the generated
 /// code keeps to ruff's 88 columns.
-pub const MAX_DOC_LEN: usize = 78;
+pub(crate) const MAX_DOC_LEN: usize = 78;
 
 /// The domain model, handed to every template as `domain`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(try_from = "DomainSource")]
-pub struct Domain {
+pub(crate) struct Domain {
     /// Enumerations by key (`ai_job_status`), referenced by fields of type `enum`.
-    pub enums: BTreeMap<String, EnumDef>,
+    pub(crate) enums: BTreeMap<String, EnumDef>,
     /// Entities by key (`project`), one table each.
-    pub entities: BTreeMap<String, Entity>,
+    pub(crate) entities: BTreeMap<String, Entity>,
 }
 
 /// The YAML as written, before the cross-checks that make it a [`Domain`].
@@ -44,91 +44,91 @@ struct DomainSource {
 /// An enumeration, rendered as a Python `StrEnum` in the model module of the entity using it.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct EnumDef {
+pub(crate) struct EnumDef {
     /// Python class name, CamelCase: `AIJobStatus`.
-    pub class: String,
+    pub(crate) class: String,
     /// One-line docstring of the class.
-    pub doc: String,
+    pub(crate) doc: String,
     /// Members, in order; each is stored and sent as is, and named in upper case in Python.
-    pub values: Vec<String>,
+    pub(crate) values: Vec<String>,
 }
 
 /// An entity: one ORM model, one table, and the schemas that expose it.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entity {
+pub(crate) struct Entity {
     /// Python class name of the model, CamelCase: `AIJob`.
-    pub class: String,
+    pub(crate) class: String,
     /// Table name: `ai_jobs`.
-    pub table: String,
+    pub(crate) table: String,
     /// Module under `app/models/` that defines the model: `job`.
-    pub module: String,
+    pub(crate) module: String,
     /// Human name used in docstrings and messages: `AI job`.
-    pub label: String,
+    pub(crate) label: String,
     /// One-line docstring of the model class.
-    pub doc: String,
+    pub(crate) doc: String,
     /// Fields, in order, besides the implicit `id` and `created_at`.
-    pub fields: Vec<Field>,
+    pub(crate) fields: Vec<Field>,
     /// Extra (usually composite) indexes, besides the per-field `index` and `unique`.
     #[serde(default)]
-    pub indexes: Vec<IndexDef>,
+    pub(crate) indexes: Vec<IndexDef>,
 }
 
 /// One field of an entity: a column, and a schema field wherever `expose` says.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Field {
+pub(crate) struct Field {
     /// Column and attribute name, snake_case.
-    pub name: String,
+    pub(crate) name: String,
     /// What kind of value the field holds.
     #[serde(rename = "type")]
-    pub kind: FieldType,
+    pub(crate) kind: FieldType,
     /// One-line docstring of the column and the schema fields.
-    pub doc: String,
+    pub(crate) doc: String,
     /// False makes the column nullable and the request field optional (default `None`).
     #[serde(default = "yes")]
-    pub required: bool,
+    pub(crate) required: bool,
     /// Shortest allowed string (string-like types).
     #[serde(default)]
-    pub min_length: Option<u32>,
+    pub(crate) min_length: Option<u32>,
     /// Longest allowed string (string-like types); the column's length for `string`, `email`
     /// and `url`.
     #[serde(default)]
-    pub max_length: Option<u32>,
+    pub(crate) max_length: Option<u32>,
     /// Regular expression a string must match (string-like types).
     #[serde(default)]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// Smallest allowed value (`integer`).
     #[serde(default)]
-    pub ge: Option<i64>,
+    pub(crate) ge: Option<i64>,
     /// Largest allowed value (`integer`).
     #[serde(default)]
-    pub le: Option<i64>,
+    pub(crate) le: Option<i64>,
     /// Key of the enum in `enums` (type `enum` only).
     #[serde(default, rename = "enum")]
-    pub enum_key: Option<String>,
+    pub(crate) enum_key: Option<String>,
     /// Key of the referenced entity (type `reference` only): a foreign key to its `id`.
     #[serde(default)]
-    pub references: Option<String>,
+    pub(crate) references: Option<String>,
     /// Value a new row gets when none is given: an enum value or a boolean.
     #[serde(default)]
-    pub default: Option<DefaultValue>,
+    pub(crate) default: Option<DefaultValue>,
     /// A unique index on the column.
     #[serde(default)]
-    pub unique: bool,
+    pub(crate) unique: bool,
     /// Uniqueness ignores case (`string` fields with `unique` only): the value is stored as
     /// given, and a unique index on its lower-case form refuses `Ada` beside `ada`.
     #[serde(default)]
-    pub ignore_case: bool,
+    pub(crate) ignore_case: bool,
     /// An index on the column (lists filter or sort by it).
     #[serde(default)]
-    pub index: bool,
+    pub(crate) index: bool,
     /// The schemas that carry the field.
     #[serde(default)]
-    pub expose: Vec<Exposure>,
+    pub(crate) expose: Vec<Exposure>,
     /// A tag gathering fields that a service writes together (`bundle`).
     #[serde(default)]
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
 }
 
 fn yes() -> bool {
@@ -138,7 +138,7 @@ fn yes() -> bool {
 /// The kinds of field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FieldType {
+pub(crate) enum FieldType {
     /// Short text: a `String(max_length)` column.
     String,
     /// Long text: a `Text` column.
@@ -174,7 +174,7 @@ impl FieldType {
 /// The schemas a field appears in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Exposure {
+pub(crate) enum Exposure {
     /// The request body that creates the entity.
     Create,
     /// The partial-update (PATCH) body.
@@ -188,7 +188,7 @@ pub enum Exposure {
 /// A default value: an enum value (a string) or a boolean.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
-pub enum DefaultValue {
+pub(crate) enum DefaultValue {
     /// For a `boolean` field.
     Bool(bool),
     /// For an `enum` field: one of its values.
@@ -198,17 +198,17 @@ pub enum DefaultValue {
 /// An index over one or more columns.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct IndexDef {
+pub(crate) struct IndexDef {
     /// Column names, in index order; `id` and `created_at` may be used.
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// A unique index.
     #[serde(default)]
-    pub unique: bool,
+    pub(crate) unique: bool,
 }
 
 /// What is wrong with a domain model that parsed as YAML.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DomainError(String);
+pub(crate) struct DomainError(String);
 
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -232,7 +232,7 @@ impl TryFrom<DomainSource> for Domain {
 }
 
 /// Parses the domain model and checks it (see [`Domain::check`]).
-pub fn parse(text: &str) -> Result<Domain, serde_saphyr::Error> {
+pub(crate) fn parse(text: &str) -> Result<Domain, serde_saphyr::Error> {
     serde_saphyr::from_str(text)
 }
 

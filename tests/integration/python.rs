@@ -149,13 +149,13 @@ fn generate_phases(phases: &[&str], domain: Option<&Path>) -> TempDir {
         .tempdir()
         .expect("temp dir");
     for phase in phases {
-        let mut cmd = Command::new(HIVEGEN);
-        cmd.args(["phase", phase, "--quiet", "--repo"])
-            .arg(repo.path());
+        let mut run = crate::support::hivegen()
+            .args(["phase", phase, "--quiet"])
+            .repo(repo.path());
         if let Some(domain) = domain {
-            cmd.arg("--domain").arg(domain);
+            run = run.args([std::ffi::OsStr::new("--domain"), domain.as_os_str()]);
         }
-        check(&format!("hivegen phase {phase}"), cmd);
+        run.run().success();
     }
     repo
 }
