@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::support::repos::{append_to_anchor, generated_repo, manifest, phase_c_repo};
-use crate::support::{git, hivegen, hivegen_in, Run};
+use crate::support::{files_under, git, hivegen, hivegen_in, Run};
 
 /// A hook payload as Claude Code sends it: the common fields, then the event's.
 fn payload(cwd: &Path, event: &str, rest: Value) -> String {
@@ -73,15 +73,13 @@ const USER: &str = "backend/app/models/user.py";
 
 /// Every file of `repo` with its bytes (but `.git`): to prove the guard wrote nothing.
 fn snapshot(repo: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(repo)
+    files_under(repo)
         .into_iter()
-        .filter_entry(|e| e.file_name() != ".git")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
+        .map(|f| {
+            let bytes = fs::read(repo.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
 }
 
 #[track_caller]
@@ -515,20 +513,8 @@ fn install_claude_merges_the_hooks_once_and_atomically() {
 fn an_assistant_writes_phase_d_edit_by_edit_and_verify_agrees() {
     let (_dir, repo) = phase_c_repo();
     let base = manifest("fixtures/handwritten_d");
-    let mut files: Vec<String> = walkdir::WalkDir::new(&base)
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != "README.md")
-        .map(|e| {
-            e.path()
-                .strip_prefix(&base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    files.sort();
+    let mut files = files_under(&base);
+    files.retain(|f| f != "README.md");
     assert!(
         files.len() >= 20,
         "the hand-written Phase D has {} files",

@@ -88,16 +88,7 @@ fn assert_valid_sarif(text: &str) {
         !validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": [{}]})),
         "the validator validates"
     );
-    let instance: serde_json::Value = serde_json::from_str(text).expect("SARIF is JSON");
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF does not validate:\n{}\n{text}",
-        errors.join("\n")
-    );
+    assert_validates(&validator, text, "SARIF does not validate");
 }
 
 fn patch_patterns(v: &mut serde_json::Value) -> usize {
@@ -366,16 +357,22 @@ fn assert_valid_json_report(text: &str) {
         !validator.is_valid(&serde_json::json!({"version": 1, "clean": true})),
         "the validator validates"
     );
-    let instance: serde_json::Value = serde_json::from_str(text).expect("the report is JSON");
+    assert_validates(
+        &validator,
+        text,
+        "the JSON report does not match its schema",
+    );
+}
+
+/// Fails with every schema error unless the JSON `text` is valid for `validator`.
+#[track_caller]
+fn assert_validates(validator: &jsonschema::Validator, text: &str, what: &str) {
+    let instance: serde_json::Value = serde_json::from_str(text).expect("the output is JSON");
     let errors: Vec<String> = validator
         .iter_errors(&instance)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
-    assert!(
-        errors.is_empty(),
-        "the JSON report does not match its schema:\n{}\n{text}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "{what}:\n{}\n{text}", errors.join("\n"));
 }
 
 #[test]
@@ -615,9 +612,7 @@ fn human_findings_are_coloured_where_colour_is_on_and_never_in_a_file() {
     coloured.code(1);
     // rustc's palette, as `phase` prints its diagnostics: the severity bold red.
     assert!(
-        coloured
-            .stdout
-            .starts_with("\u{1b}[1m\u{1b}[31merror[D-"),
+        coloured.stdout.starts_with("\u{1b}[1m\u{1b}[31merror[D-"),
         "{:?}",
         &coloured.stdout[..coloured.stdout.len().min(200)]
     );
@@ -646,7 +641,9 @@ fn the_repositorys_configuration_cannot_take_a_phases_files_out_of_its_rules() {
         fs::write(repo.join("backend/app/models/tag.py"), "TAG = 1\n").unwrap();
         hivegen(&repo, &["verify", "--base", "HEAD"])
             .code(2)
-            .stderr_has(&format!("`repository_files` in .hivegen/config.yaml names `{glob}`, which matches "))
+            .stderr_has(&format!(
+                "`repository_files` in .hivegen/config.yaml names `{glob}`, which matches "
+            ))
             .stderr_has("a phase's own files cannot be taken out of its rules");
         fs::remove_file(repo.join("backend/app/models/tag.py")).unwrap();
     }

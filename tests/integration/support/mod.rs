@@ -164,22 +164,7 @@ impl Env {
 
     /// Every file under `rel` (sorted, `/`-separated, relative to `rel`), skipping `.git`.
     pub fn files(&self, rel: &str) -> Vec<String> {
-        let base = self.path(rel);
-        let mut out: Vec<String> = walkdir::WalkDir::new(&base)
-            .into_iter()
-            .filter_entry(|e| e.file_name() != ".git")
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                e.path()
-                    .strip_prefix(&base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
-            .collect();
-        out.sort();
-        out
+        files_under(&self.path(rel))
     }
 
     /// (path, bytes, mtime) of every file: to prove a run changed nothing.
@@ -263,6 +248,25 @@ impl Run {
             .find(|l| !l.trim().is_empty())
             .unwrap_or("")
     }
+}
+
+/// Every file under `base` (sorted, `/`-separated, relative to `base`), skipping `.git`.
+pub fn files_under(base: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(base)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Fails with a line diff unless `actual` is `expected`.
