@@ -11,13 +11,14 @@ pub(crate) enum Edit {
 
 /// The content after `edit`, from `old` (`None`: the file does not exist). `None` when the
 /// tool would refuse: an `old_string` that is not there, or there more than once without
-/// `replace_all`, or a file that is not text.
+/// `replace_all`. A file that is not UTF-8 is read as the tools read it (Node's `utf8`: each
+/// bad sequence a U+FFFD), so such a file is judged, not waved through.
 pub(crate) fn apply(old: Option<&[u8]>, edit: &Edit) -> Option<Vec<u8>> {
     match edit {
         Edit::Write(content) => Some(content.clone().into_bytes()),
         Edit::Replace(edits) => {
             let mut text = match old {
-                Some(bytes) => String::from_utf8(bytes.to_vec()).ok()?,
+                Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
                 // Editing a file that does not exist with an empty `old_string` creates it.
                 None if edits.first().is_some_and(|(o, _, _)| o.is_empty()) => String::new(),
                 None => return None,
@@ -78,5 +79,10 @@ mod tests {
         );
         assert_eq!(apply(None, &replace(&[("x", "y", false)])), None);
         assert_eq!(apply(None, &Edit::Write("w".into())), Some(b"w".to_vec()));
+        // Not UTF-8: edited as the tools read it, and so judged.
+        assert_eq!(
+            apply(Some(b"a\xff b"), &replace(&[("b", "c", false)])),
+            Some("a\u{fffd} c".as_bytes().to_vec())
+        );
     }
 }
