@@ -1,6 +1,11 @@
 //! The detection table: per rule, the violations caught and missed, the evasions among them,
 //! the look-alikes and the false alarms; then the independent corpus as one row. README.md
 //! holds it between markers; it must match what the corpus computes.
+//!
+//! Every rule's file must hold at least one violating case, one `kind: evasion` violation (the
+//! forbidden thing done the way a naive check would miss) and one `kind: look-alike` clean case
+//! (compliant code that looks like the violation); an evasion expects `caught`, a look-alike
+//! `clean`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -20,10 +25,25 @@ struct Row {
     evasions: usize,
     clean: usize,
     false_alarms: usize,
+    /// Cases tagged `kind: evasion` that expect `caught`, whether or not they held.
+    evasion_cases: usize,
+    /// Cases tagged `kind: look-alike` that expect `clean`, whether or not they held.
+    look_alike_cases: usize,
+    /// Cases whose tag contradicts their expectation (an evasion expected clean, a look-alike
+    /// expected caught).
+    mistagged: usize,
 }
 
 impl Row {
     fn add(&mut self, o: &Outcome) {
+        match (o.kind, o.expect) {
+            (Kind::Evasion, Expect::Caught) => self.evasion_cases += 1,
+            (Kind::LookAlike, Expect::Clean) => self.look_alike_cases += 1,
+            (Kind::Evasion, Expect::Clean) | (Kind::LookAlike, Expect::Caught) => {
+                self.mistagged += 1;
+            }
+            (Kind::Plain, _) => {}
+        }
         match (o.expect, o.held) {
             (Expect::Caught, true) => {
                 self.caught += 1;
@@ -95,8 +115,22 @@ pub(super) fn check(outcomes: &[Outcome]) -> Result<(), String> {
         if row.caught + row.missed == 0 {
             problems.push(format!("{id}: no violating case in the corpus"));
         }
-        if row.clean == 0 {
-            problems.push(format!("{id}: no look-alike case in the corpus"));
+        if row.evasion_cases == 0 {
+            problems.push(format!(
+                "{id}: no evasion in the corpus (a violating case tagged `kind: evasion`)"
+            ));
+        }
+        if row.look_alike_cases == 0 {
+            problems.push(format!(
+                "{id}: no look-alike in the corpus (a clean case tagged `kind: look-alike`)"
+            ));
+        }
+        if row.mistagged > 0 {
+            problems.push(format!(
+                "{id}: {} case(s) tagged against their expectation (an evasion must expect \
+                 `caught`, a look-alike `clean`)",
+                row.mistagged
+            ));
         }
         table.push_str(&format!(
             "| `{id}` | {kind} | {section} | {} |\n",
