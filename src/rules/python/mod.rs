@@ -91,7 +91,19 @@ pub(crate) struct PySource<'a> {
     pub(crate) tree: Tree,
     /// The module's dotted name (`app.models.user`), to resolve relative imports.
     module: Option<Module>,
+    /// True when the tree nests deeper than [`MAX_DEPTH`]: nothing in it is read.
+    too_deep: bool,
 }
+
+/// How deep a syntax tree may nest for hivegen to read it. CPython itself refuses to compile
+/// code nested some 3,000 levels deep ("maximum recursion depth exceeded during compilation"),
+/// and no module written by hand comes near 1,000; the walks below recurse, and resolve the
+/// dotted names of every link of a chain, so a deeper file (`a.b.b.b...` 200,000 times) would
+/// overflow the stack, which aborts the process: a hook that aborts lets the edit through.
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// The construct a file nested deeper than [`MAX_DEPTH`] shows, over the whole file.
+pub(crate) const TOO_DEEP: &str = "nesting deeper than 1000 levels";
 
 impl<'a> PySource<'a> {
     /// Parses `text` as a module whose place in its package is unknown.
@@ -109,12 +121,57 @@ impl<'a> PySource<'a> {
         let tree = parser
             .parse(text.as_ref(), None)
             .expect("parsing without a timeout always yields a tree");
-        Self { text, tree, module }
+        let too_deep = deeper_than(&tree, MAX_DEPTH);
+        Self {
+            text,
+            tree,
+            module,
+            too_deep,
+        }
     }
 
-    /// Every fact of the file, in source order.
+    /// Every fact of the file, in source order. A file nested too deep to read has one: the
+    /// construct [`TOO_DEEP`], spanning the whole file, since nothing in it can be judged.
     pub(crate) fn facts(&self) -> Vec<Fact> {
+        if self.too_deep {
+            return vec![Fact {
+                kind: FactKind::Syntax,
+                name: TOO_DEEP.to_string(),
+                span: 0..self.text.len(),
+                external: false,
+            }];
+        }
         facts::collect(self)
+    }
+
+    /// True when the file nests deeper than [`MAX_DEPTH`] (see [`PySource::facts`]).
+    pub(crate) fn too_deep(&self) -> bool {
+        self.too_deep
+    }
+}
+
+/// True when some node of `tree` lies more than `limit` levels below the root (one cursor,
+/// no recursion).
+fn deeper_than(tree: &Tree, limit: usize) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth = 0;
+    loop {
+        if depth > limit {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
     }
 }
 

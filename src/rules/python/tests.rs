@@ -191,3 +191,45 @@ fn stubs_may_hold_signatures_docstrings_and_pure_returns() {
         ]
     );
 }
+
+/// A chain far deeper than Python compiles neither overflows the stack (which would abort a
+/// guard hook, and an aborted hook lets the edit through) nor takes quadratic time: the file
+/// is one fact, over all of it. Run on a thread with a small stack, as rayon's are.
+#[test]
+fn a_file_nested_too_deep_to_read_is_one_fact_over_all_of_it() {
+    let text = format!("import os\nx = os.system\ny = a{}\n", ".b".repeat(200_000));
+    let facts = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let src = PySource::parse(&text);
+            let stubs = non_stub_statements(&src, &[]);
+            assert_eq!(stubs, vec![(0..text.len())]);
+            assert!(unused_functions(&src, &[]).is_empty());
+            (src.facts(), text.len())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let (facts, len) = facts;
+    assert_eq!(
+        facts,
+        [Fact {
+            kind: FactKind::Syntax,
+            name: TOO_DEEP.into(),
+            span: 0..len,
+            external: false,
+        }]
+    );
+}
+
+/// The limit is on depth, not size: a long flat file, and nesting just under the limit, are
+/// read as usual.
+#[test]
+fn long_files_and_nesting_under_the_limit_are_read() {
+    let flat = format!("import os\nX = [{}]\n", "1, ".repeat(100_000));
+    assert_eq!(facts(&flat, FactKind::Import), ["os"]);
+    let nested = format!("import os\ny = os{}\n", ".b".repeat(MAX_DEPTH - 10));
+    let attributes = facts(&nested, FactKind::Attribute);
+    assert_eq!(attributes.len(), MAX_DEPTH - 10);
+    assert!(facts(&nested, FactKind::Syntax).is_empty());
+}
