@@ -40,10 +40,31 @@ def cesu(body: object) -> bytes:
 ENCODINGS = {"escaped": escaped, "cesu": cesu}
 
 
+SAMPLES: dict[str, object] = {
+    "boolean": False,
+    "integer": 1,
+    "string": "s",
+    "text": "t",
+    "url": "https://example.com/u",
+}
+"""A valid value by field type, for a field the domain adds beyond the shipped one."""
+
+
 def requests(user: Json, project: Json) -> dict[str, tuple[str, str, str, Json]]:
     """Every request that carries a body, by name: method, path, the exposure of
     its schema (``entity.mode``), and a valid body with every field the schema has
-    (the sign-in is ``user``'s)."""
+    (the sign-in is ``user``'s); a field the domain adds gets a sample of its type."""
+    table = _shipped(user, project)
+    for _, _, exposure, body in table.values():
+        entity, mode = exposure.split(".")
+        for field in DOMAIN["entities"][entity]["fields"]:
+            if mode in field.get("expose", []) and field["name"] not in body:
+                body[field["name"]] = SAMPLES[field["type"]]
+    return table
+
+
+def _shipped(user: Json, project: Json) -> dict[str, tuple[str, str, str, Json]]:
+    """The bodies of the shipped domain, with values each field takes."""
     return {
         "register": (
             "POST",
