@@ -25,7 +25,12 @@ pub struct Place {
 impl Place {
     /// Line `line`, column `col` of `text`, underlined to the end of the line.
     pub(crate) fn in_text(text: &str, line: usize, col: usize) -> Self {
-        let snippet = text::nth_line(text, line).map(|l| l.trim_start_matches('\u{feff}'));
+        Self::on_line(text::nth_line(text, line), line, col)
+    }
+
+    /// Line `line`, column `col`, whose text is `snippet`, underlined to the end of the line.
+    fn on_line(snippet: Option<&str>, line: usize, col: usize) -> Self {
+        let snippet = snippet.map(|l| l.trim_start_matches('\u{feff}'));
         let col = col.max(1);
         let width = snippet.map_or(1, |s| s.chars().count().saturating_sub(col - 1));
         Self {
@@ -38,25 +43,39 @@ impl Place {
 
     /// The byte range `span` of `text`, underlined as wide as the span's first line.
     pub(crate) fn of_span(text: &str, span: &std::ops::Range<usize>) -> Self {
-        let (line, col) = text::line_col(text, span.start);
+        Self::of_span_in(text, &text::LineIndex::new(text), span)
+    }
+
+    /// [`Place::of_span`] with the lines of `text` already indexed, for many spans of one text.
+    pub(crate) fn of_span_in(
+        text: &str,
+        index: &text::LineIndex,
+        span: &std::ops::Range<usize>,
+    ) -> Self {
+        let (line, col) = index.line_col(text, span.start);
         let line_end = text::line_end(text, span.start);
         let width = text[span.start..span.end.min(line_end).max(span.start)]
             .chars()
             .count();
         Self {
             width: width.max(1),
-            ..Self::in_text(text, line, col)
+            ..Self::on_line(index.nth_line(text, line), line, col)
         }
     }
 
     /// The whole of 1-based `line` of `text`, the caret under its text (indentation left out).
     pub(crate) fn of_line(text: &str, line: usize) -> Self {
-        let src = text::nth_line(text, line).unwrap_or("");
+        Self::of_line_in(text, &text::LineIndex::new(text), line)
+    }
+
+    /// [`Place::of_line`] with the lines of `text` already indexed, for many lines of one text.
+    pub(crate) fn of_line_in(text: &str, index: &text::LineIndex, line: usize) -> Self {
+        let src = index.nth_line(text, line).unwrap_or("");
         let indent = src.len() - src.trim_start().len();
         let col = src[..indent].chars().count() + 1;
         Self {
             width: src.trim().chars().count().max(1),
-            ..Self::in_text(text, line, col)
+            ..Self::on_line(index.nth_line(text, line), line, col)
         }
     }
 }

@@ -52,20 +52,39 @@ pub(crate) fn nth_line(text: &str, n: usize) -> Option<&str> {
         .map(|l| &text[l.start..l.content_end])
 }
 
-/// 1-based line and character column of byte offset `at`.
-pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..at];
-    let mut line = 1;
-    let mut line_start = 0;
-    for i in memchr::memchr2_iter(b'\n', b'\r', before) {
-        // A `\r\n` pair ends one line, at its `\n`.
-        if before[i] == b'\r' && text.as_bytes().get(i + 1) == Some(&b'\n') {
-            continue;
-        }
-        line += 1;
-        line_start = i + 1;
+/// The line starts of one text, to find the line of many offsets without rescanning it (a
+/// file with thousands of findings would otherwise cost time quadratic in its length).
+pub(crate) struct LineIndex {
+    /// Offset just past each line terminator, in order.
+    ends: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The index of `text`.
+    pub(crate) fn new(text: &str) -> Self {
+        let ends = lines(text)
+            .filter(|l| l.end > l.content_end)
+            .map(|l| l.end)
+            .collect();
+        Self { ends }
     }
-    (line, text[line_start..at].chars().count() + 1)
+
+    /// 1-based line and character column of byte offset `at`, as the scan of the text before it.
+    pub(crate) fn line_col(&self, text: &str, at: usize) -> (usize, usize) {
+        let before = self.ends.partition_point(|&e| e <= at);
+        let start = before.checked_sub(1).map_or(0, |i| self.ends[i]);
+        (before + 1, text[start..at].chars().count() + 1)
+    }
+
+    /// The content of 1-based line `n`, as [`nth_line`].
+    pub(crate) fn nth_line<'t>(&self, text: &'t str, n: usize) -> Option<&'t str> {
+        let start = match n.checked_sub(2) {
+            None if n == 0 => return None,
+            None => 0,
+            Some(i) => *self.ends.get(i)?,
+        };
+        (start < text.len()).then(|| &text[start..line_end(text, start)])
+    }
 }
 
 /// Offset of the end of the content of the line holding `at`.
@@ -77,6 +96,22 @@ pub(crate) fn line_end(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// 1-based line (by a scan, the reference for [`LineIndex::line_col`]) and character column of byte offset `at`.
+    fn line_col(text: &str, at: usize) -> (usize, usize) {
+        let before = &text.as_bytes()[..at];
+        let mut line = 1;
+        let mut line_start = 0;
+        for i in memchr::memchr2_iter(b'\n', b'\r', before) {
+            // A `\r\n` pair ends one line, at its `\n`.
+            if before[i] == b'\r' && text.as_bytes().get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            line += 1;
+            line_start = i + 1;
+        }
+        (line, text[line_start..at].chars().count() + 1)
+    }
+
     #[test]
     fn every_python_line_ending_ends_a_line() {
         let text = "a\nb\r\nc\rd";
@@ -87,6 +122,35 @@ mod tests {
         assert_eq!(nth_line(text, 5), None);
         assert_eq!(line_col(text, text.find('d').unwrap()), (4, 1));
         assert_eq!(line_col(text, text.find('c').unwrap()), (3, 1));
+    }
+
+    /// The index answers as the scans do, at every offset of texts with every line ending.
+    #[test]
+    fn the_line_index_agrees_with_the_scans() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb\r\nc\rd",
+            "\n\n\r\r\n",
+            "é\r\nx\ry\n\nz",
+        ] {
+            let index = LineIndex::new(text);
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_eq!(
+                    index.line_col(text, at),
+                    line_col(text, at),
+                    "{text:?} at {at}"
+                );
+            }
+            for n in 0..8 {
+                assert_eq!(
+                    index.nth_line(text, n),
+                    nth_line(text, n),
+                    "{text:?} line {n}"
+                );
+            }
+        }
     }
 
     #[test]

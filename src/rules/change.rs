@@ -91,9 +91,12 @@ fn judge_one(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
     for r in set.checking(StructureCheck::AnchorContent, path) {
         let anchor = r.rule.anchor.as_deref().unwrap_or_default();
         let allowed = allowed_atoms(&r.rule.allow);
+        let lines = text::LineIndex::new(new);
         for line in foreign_statements(new, anchor, &allowed) {
             let what = format!("anchor `{anchor}` holds more than its allowed statements");
-            out.push(Finding::new(set, r, path, Some(&what)).at(Place::of_line(new, line)));
+            out.push(
+                Finding::new(set, r, path, Some(&what)).at(Place::of_line_in(new, &lines, line)),
+            );
         }
     }
     out.extend(code(set, path, utf8(&change.old), new));
@@ -175,15 +178,19 @@ fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
             .collect();
     };
     match outside_changes(old, new, &set.phase) {
-        Ok(lines) => lines
-            .into_iter()
-            .flat_map(|line| {
-                rules.iter().map(move |r| {
-                    Finding::new(set, r, path, Some("edit outside the anchors"))
-                        .at(Place::of_line(new, line))
+        Ok(lines) => {
+            let index = text::LineIndex::new(new);
+            lines
+                .into_iter()
+                .flat_map(|line| {
+                    let place = Place::of_line_in(new, &index, line);
+                    rules.iter().map(move |r| {
+                        Finding::new(set, r, path, Some("edit outside the anchors"))
+                            .at(place.clone())
+                    })
                 })
-            })
-            .collect(),
+                .collect()
+        }
         Err(e) => {
             let mut well_formed: Vec<&CompiledRule> = set
                 .checking(StructureCheck::AnchorsWellFormed, path)
@@ -239,9 +246,10 @@ fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding>
         }
     }
     let mut out = Vec::new();
+    let lines = text::LineIndex::new(new);
     for (i, (r, code)) in code_rules.iter().enumerate() {
         for hit in code.hits(&src, &facts) {
-            let (line, _) = text::line_col(new, hit.span.start);
+            let (line, _) = lines.line_col(new, hit.span.start);
             let on_changed_line = changed.as_ref().is_none_or(|c| c.contains(&line));
             let seen = before
                 .get_mut(&hit_key(i, &hit.what, new, hit.span.start))
@@ -251,7 +259,7 @@ fn code(set: &RuleSet, path: &str, old: Option<&str>, new: &str) -> Vec<Finding>
             if on_changed_line || !seen {
                 out.push(
                     with_help(Finding::new(set, r, path, Some(&hit.what)), &hit.help)
-                        .at(Place::of_span(new, &hit.span)),
+                        .at(Place::of_span_in(new, &lines, &hit.span)),
                 );
             }
         }

@@ -85,9 +85,12 @@ pub(crate) fn judge_fill_file(
     for r in set.checking(StructureCheck::AnchorContent, file) {
         let anchor = r.rule.anchor.as_deref().unwrap_or_default();
         let allowed = allowed_atoms(&r.rule.allow);
+        let lines = crate::text::LineIndex::new(text);
         for line in foreign_statements(text, anchor, &allowed) {
             let what = format!("anchor `{anchor}` holds more than its allowed statements");
-            out.push(Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, line)));
+            out.push(
+                Finding::new(set, r, file, Some(&what)).at(Place::of_line_in(text, &lines, line)),
+            );
         }
         // The phase is complete: every allowed statement must be there too.
         if let Some(a) = anchors.iter().find(|a| a.name == anchor) {
