@@ -44,6 +44,7 @@ pub(crate) struct CompiledCode {
     stub_only: bool,
     pure_calls: Vec<DottedPattern>,
     validators: Vec<DottedPattern>,
+    only_functions: Vec<String>,
     queries: Vec<NamedQuery>,
     except: Vec<DottedPattern>,
 }
@@ -124,6 +125,7 @@ impl CompiledCode {
             stub_only: m.stub_only,
             pure_calls: compile_all(&m.pure_calls)?,
             validators: compile_all(&m.validators_only)?,
+            only_functions: m.only_functions.clone(),
             queries,
             except: compile_all(&m.except)?,
         })
@@ -206,6 +208,15 @@ impl CompiledCode {
                 out.push(Hit {
                     span,
                     what: format!("`{shown}` is neither a validator nor used by one"),
+                    help: None,
+                });
+            }
+        }
+        if !self.only_functions.is_empty() {
+            for (name, span) in python::looping_definitions(src, &self.only_functions) {
+                out.push(Hit {
+                    span,
+                    what: format!("`{name}` loops, and is none of the functions its section lists"),
                     help: None,
                 });
             }

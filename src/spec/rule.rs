@@ -143,6 +143,12 @@ pub(crate) struct CodeMatch {
     /// patterns), or be used elsewhere in the file (a helper of a validator).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) validators_only: Vec<String>,
+    /// The functions a module's section lists (`create_preview_session`): any other public
+    /// function, class or lambda at the module's top level that loops (a `for`, a `while`, a
+    /// comprehension) is processing of its own. Private helpers (`_name`) and code that only
+    /// computes one value (`job_priority`) stay allowed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) only_functions: Vec<String>,
     /// The positive model of each fill: every fill's own `imports:` list, in the file it
     /// fills, as `allow_imports`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -172,6 +178,7 @@ impl CodeMatch {
             && self.allow_imports.is_empty()
             && !self.stub_only
             && self.validators_only.is_empty()
+            && self.only_functions.is_empty()
             && !self.fill_imports
             && self.queries.is_empty()
     }

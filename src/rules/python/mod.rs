@@ -14,10 +14,12 @@ use std::ops::Range;
 
 use tree_sitter::{Language, Parser, Tree};
 
+mod defs;
 mod facts;
 mod resolve;
 mod stubs;
 
+pub(crate) use defs::looping_definitions;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stubs::{non_stub_statements, unused_functions};
 

@@ -233,3 +233,29 @@ fn long_files_and_nesting_under_the_limit_are_read() {
     assert_eq!(attributes.len(), MAX_DEPTH - 10);
     assert!(facts(&nested, FactKind::Syntax).is_empty());
 }
+
+/// A public top-level definition beyond the listed ones is reported when it loops anywhere
+/// (a `for`, a `while`, a comprehension, in a method too); listed, private and loop-free
+/// ones, and loops in the listed functions, are not.
+#[test]
+fn looping_definitions_beyond_the_listed_ones() {
+    let text = concat!(
+        "def enqueue_ai_job(jobs):\n    return [j for j in jobs]\n",
+        "def job_priority(kind):\n    return {'a': 1}.get(kind, 5)\n",
+        "def _walk(xs):\n    for x in xs:\n        pass\n",
+        "def take_batch(db):\n    for job in db:\n        job.queued_at = None\n",
+        "@decorated\ndef gather(todo):\n    while todo:\n        todo.pop()\n",
+        "class Bundle:\n    def script(self):\n        return ''.join(p for p in self.parts)\n",
+        "strip = lambda s: [l for l in s]\n",
+        "same = lambda s: s\n",
+    );
+    let src = PySource::parse(text);
+    let names: Vec<String> = looping_definitions(&src, &["enqueue_ai_job".to_string()])
+        .into_iter()
+        .map(|(name, span)| {
+            assert_eq!(&src.text[span], name);
+            name
+        })
+        .collect();
+    assert_eq!(names, ["take_batch", "gather", "Bundle", "strip"]);
+}
