@@ -92,6 +92,15 @@ fn visit(
         "string" => {
             if let Some(value) = string_value(src, node) {
                 push(FactKind::Str, (value, false), node);
+            } else if let Some(value) = whole_text(src, node) {
+                // An f-string: its text, each interpolation as `{}`.
+                push(FactKind::Str, (value, false), node);
+            }
+        }
+        // `"AL" "TER TABLE"`, `"succ" + "eeded"`: the text Python builds from the pieces.
+        "concatenated_string" | "binary_operator" => {
+            if let Some(value) = whole_text(src, node) {
+                push(FactKind::Str, (value, false), node);
             }
         }
         "await" if node.is_named() => push(FactKind::Syntax, ("await".into(), false), node),
@@ -256,4 +265,95 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
         }
     }
     Some(value)
+}
+
+/// The text of a string expression built from literals (an f-string with `{}` for each
+/// interpolation, an implicit concatenation, a `+` of such), when `node` is the whole of it
+/// and used as a value (not a docstring); `None` for a plain literal (its own fact), for a
+/// piece of a larger one, or when the text holds no literal at all.
+fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut parent = node.parent()?;
+    while parent.kind() == "parenthesized_expression" {
+        parent = parent.parent()?;
+    }
+    if parent.kind() == "expression_statement"
+        || literal_text(src, parent).is_some()
+        || (node.kind() == "string" && string_value(src, node).is_some())
+    {
+        return None;
+    }
+    literal_text(src, node).filter(|t| t.chars().any(|c| c != '{' && c != '}'))
+}
+
+/// The text `node` evaluates to when it is built from string literals only.
+fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut cursor = node.walk();
+    match node.kind() {
+        "string" => {
+            let mut value = String::new();
+            for child in node.named_children(&mut cursor) {
+                match child.kind() {
+                    "string_content" => value.push_str(src.text_of(child)),
+                    "interpolation" => value.push_str("{}"),
+                    _ => {}
+                }
+            }
+            Some(value)
+        }
+        "concatenated_string" => node
+            .named_children(&mut cursor)
+            .map(|c| literal_text(src, c))
+            .collect(),
+        "binary_operator" => {
+            let op = node.child_by_field_name("operator")?;
+            if src.text_of(op) != "+" {
+                return None;
+            }
+            let left = literal_text(src, node.child_by_field_name("left")?)?;
+            let right = literal_text(src, node.child_by_field_name("right")?)?;
+            Some(left + &right)
+        }
+        "parenthesized_expression" => literal_text(src, node.named_child(0)?),
+        _ => None,
+    }
+}
+
+/// True when the node at `span` is only compared: an operand of `==`, `!=`, `in`, `is` (alone
+/// or in a tuple, list or set there), of SQLAlchemy's `.in_(…)`, `.not_in(…)`, `.is_(…)`,
+/// `.is_not(…)`, or a `case` pattern. A value compared is read, not set.
+pub(crate) fn compared(src: &PySource<'_>, span: std::ops::Range<usize>) -> bool {
+    let Some(mut node) = src
+        .tree
+        .root_node()
+        .descendant_for_byte_range(span.start, span.end)
+    else {
+        return false;
+    };
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "comparison_operator" | "case_clause" => return true,
+            "argument_list" => {
+                return parent
+                    .parent()
+                    .and_then(|call| call.child_by_field_name("function"))
+                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .is_some_and(|a| {
+                        matches!(
+                            src.text_of(a),
+                            "in_" | "not_in" | "notin_" | "is_" | "is_not" | "isnot"
+                        )
+                    })
+            }
+            "tuple"
+            | "list"
+            | "set"
+            | "parenthesized_expression"
+            | "case_pattern"
+            | "union_pattern"
+            | "list_pattern"
+            | "tuple_pattern" => node = parent,
+            _ => return false,
+        }
+    }
+    false
 }

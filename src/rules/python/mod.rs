@@ -18,6 +18,7 @@ mod facts;
 mod resolve;
 mod stubs;
 
+pub(crate) use facts::compared;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stubs::{non_stub_statements, unused_functions};
 
