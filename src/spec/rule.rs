@@ -119,7 +119,8 @@ pub(crate) struct CodeMatch {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) keywords: Vec<String>,
     /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`,
-    /// `while` (any loop of that kind), `computed getattr`, `getattr on a module`.
+    /// `while` (any loop of that kind), `computed getattr`, `getattr on a module`, `module passed
+    /// to a function`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) syntax: Vec<String>,
     /// String values used in code (dict keys, arguments, subscripts; never docstrings),

@@ -215,12 +215,13 @@ fn dynamic_access(
         return None;
     }
     let name = identifier(src.text_of(function));
-    if !matches!(name.as_str(), "getattr" | "setattr" | "delattr" | "hasattr")
-        || aliases.contains_key(&name)
-    {
+    if aliases.contains_key(&name) {
         return None;
     }
     let args = call.child_by_field_name("arguments")?;
+    if !matches!(name.as_str(), "getattr" | "setattr" | "delattr" | "hasattr") {
+        return module_passed(src, &name, args, modules);
+    }
     let object = args.named_child(0)?;
     let attribute = args.named_child(1)?;
     let mut root = object;
@@ -235,7 +236,48 @@ fn dynamic_access(
     // `getattr(user, field)`) reads the object's own attributes, as `as_dict()` does.
     let literal = attribute.kind() == "string" && string_value(src, attribute).is_some();
     let built = !literal && holds_string(attribute);
-    (name == "getattr" && built).then_some("computed getattr")
+    // On a name imported from another module (`getattr(JobState, name)`), any computed name
+    // reaches into that module's object.
+    let imported =
+        root.kind() == "identifier" && aliases.contains_key(&identifier(src.text_of(root)));
+    (name == "getattr" && (built || (imported && !literal))).then_some("computed getattr")
+}
+
+/// `pick(orm)`: a module handed to a function of the file (or a lambda), which can then reach
+/// any of its names (`m.relationship`) where the rules see only a parameter. The builtins that
+/// only test or show a value (`isinstance(v, datetime)`) are not that.
+fn module_passed(
+    src: &PySource<'_>,
+    callee: &str,
+    args: Node<'_>,
+    modules: &std::collections::HashSet<String>,
+) -> Option<&'static str> {
+    if matches!(
+        callee,
+        "isinstance"
+            | "issubclass"
+            | "type"
+            | "id"
+            | "repr"
+            | "str"
+            | "print"
+            | "hash"
+            | "callable"
+            | "bool"
+    ) {
+        return None;
+    }
+    let mut cursor = args.walk();
+    let passed = args.named_children(&mut cursor).any(|a| {
+        let value = match a.kind() {
+            "keyword_argument" => a.child_by_field_name("value"),
+            _ => Some(a),
+        };
+        value.is_some_and(|v| {
+            v.kind() == "identifier" && modules.contains(&identifier(src.text_of(v)))
+        })
+    });
+    passed.then_some("module passed to a function")
 }
 
 /// True when `node` holds a string literal anywhere.
