@@ -98,8 +98,25 @@ fn visit(
             }
         }
         // `"AL" "TER TABLE"`, `"succ" + "eeded"`: the text Python builds from the pieces.
-        "concatenated_string" | "binary_operator" => {
+        "concatenated_string" => {
             if let Some(value) = whole_text(src, node) {
+                push(FactKind::Str, (value, false), node);
+            }
+        }
+        // A `+` whose right operand is a string (the left of a chain is the chain so far):
+        // its text, without asking for the parent (tree-sitter finds a parent from the root,
+        // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
+        // the text of each of its heads.
+        "binary_operator"
+            if is_plus(src, node)
+                && node.child_by_field_name("right").is_some_and(|r| {
+                    matches!(
+                        r.kind(),
+                        "string" | "concatenated_string" | "parenthesized_expression"
+                    )
+                }) =>
+        {
+            if let Some(value) = literal_text(src, node).filter(|t| !t.is_empty()) {
                 push(FactKind::Str, (value, false), node);
             }
         }
@@ -312,14 +329,15 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
 /// The text of a string expression built from literals (an f-string with `{}` for each
 /// interpolation, an implicit concatenation, a `+` of such), when `node` is the whole of it
 /// and used as a value (not a docstring); `None` for a plain literal (its own fact), for a
-/// piece of a larger one, or when the text holds no literal at all.
+/// piece of a larger expression of strings, or when the text holds no literal at all.
 fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
     let mut parent = node.parent()?;
     while parent.kind() == "parenthesized_expression" {
         parent = parent.parent()?;
     }
     if parent.kind() == "expression_statement"
-        || literal_text(src, parent).is_some()
+        || parent.kind() == "concatenated_string"
+        || is_plus(src, parent)
         || (node.kind() == "string" && string_value(src, node).is_some())
     {
         return None;
@@ -327,37 +345,51 @@ fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
     literal_text(src, node).filter(|t| t.chars().any(|c| c != '{' && c != '}'))
 }
 
-/// The text `node` evaluates to when it is built from string literals only.
+/// The most pieces a string built from literals is read from.
+const PIECES: usize = 256;
+
+fn is_plus(src: &PySource<'_>, node: Node<'_>) -> bool {
+    node.kind() == "binary_operator"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|op| src.text_of(op) == "+")
+}
+
+/// The text `node` evaluates to when it is built from string literals only, of at most
+/// [`PIECES`] pieces (`None` beyond). Iterative and bounded: a chain of a hundred thousand `+`
+/// costs a bounded walk per node, never a stack overflow.
 fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut value = String::new();
+    let mut stack = vec![node];
     let mut cursor = node.walk();
-    match node.kind() {
-        "string" => {
-            let mut value = String::new();
-            for child in node.named_children(&mut cursor) {
-                match child.kind() {
-                    "string_content" => value.push_str(src.text_of(child)),
-                    "interpolation" => value.push_str("{}"),
-                    _ => {}
+    let mut pieces = 0;
+    while let Some(n) = stack.pop() {
+        pieces += 1;
+        if pieces > PIECES {
+            return None;
+        }
+        match n.kind() {
+            "string" => {
+                for child in n.named_children(&mut cursor) {
+                    match child.kind() {
+                        "string_content" => value.push_str(src.text_of(child)),
+                        "interpolation" => value.push_str("{}"),
+                        _ => {}
+                    }
                 }
             }
-            Some(value)
-        }
-        "concatenated_string" => node
-            .named_children(&mut cursor)
-            .map(|c| literal_text(src, c))
-            .collect(),
-        "binary_operator" => {
-            let op = node.child_by_field_name("operator")?;
-            if src.text_of(op) != "+" {
-                return None;
+            "concatenated_string" | "parenthesized_expression" => {
+                let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
             }
-            let left = literal_text(src, node.child_by_field_name("left")?)?;
-            let right = literal_text(src, node.child_by_field_name("right")?)?;
-            Some(left + &right)
+            "binary_operator" if is_plus(src, n) => {
+                stack.push(n.child_by_field_name("right")?);
+                stack.push(n.child_by_field_name("left")?);
+            }
+            _ => return None,
         }
-        "parenthesized_expression" => literal_text(src, node.named_child(0)?),
-        _ => None,
     }
+    Some(value)
 }
 
 /// True when the node at `span` is only compared: an operand of `==`, `!=`, `in`, `is` (alone
