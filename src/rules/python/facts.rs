@@ -89,34 +89,8 @@ fn visit(
                 push(FactKind::Import, (full, true), at);
             }
         }
-        "string" => {
-            if let Some(value) = string_value(src, node) {
-                push(FactKind::Str, (value, false), node);
-            } else if let Some(value) = whole_text(src, node) {
-                // An f-string: its text, each interpolation as `{}`.
-                push(FactKind::Str, (value, false), node);
-            }
-        }
-        // `"AL" "TER TABLE"`, `"succ" + "eeded"`: the text Python builds from the pieces.
-        "concatenated_string" => {
-            if let Some(value) = whole_text(src, node) {
-                push(FactKind::Str, (value, false), node);
-            }
-        }
-        // A `+` whose right operand is a string (the left of a chain is the chain so far):
-        // its text, without asking for the parent (tree-sitter finds a parent from the root,
-        // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
-        // the text of each of its heads.
-        "binary_operator"
-            if is_plus(src, node)
-                && node.child_by_field_name("right").is_some_and(|r| {
-                    matches!(
-                        r.kind(),
-                        "string" | "concatenated_string" | "parenthesized_expression"
-                    )
-                }) =>
-        {
-            if let Some(value) = literal_text(src, node).filter(|t| !t.is_empty()) {
+        "string" | "concatenated_string" | "binary_operator" => {
+            if let Some(value) = string_fact(src, node) {
                 push(FactKind::Str, (value, false), node);
             }
         }
@@ -324,6 +298,31 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
         }
     }
     Some(value)
+}
+
+/// The string fact of a `string`, `concatenated_string` or `binary_operator` node: a plain
+/// literal's value; an f-string's text, each interpolation as `{}`; the text Python builds
+/// from pieces (`"AL" "TER TABLE"`, `"succ" + "eeded"`).
+fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "string" => string_value(src, node).or_else(|| whole_text(src, node)),
+        "concatenated_string" => whole_text(src, node),
+        // A `+` whose right operand is a string (the left of a chain is the chain so far):
+        // its text, without asking for the parent (tree-sitter finds a parent from the root,
+        // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
+        // the text of each of its heads.
+        _ if is_plus(src, node)
+            && node.child_by_field_name("right").is_some_and(|r| {
+                matches!(
+                    r.kind(),
+                    "string" | "concatenated_string" | "parenthesized_expression"
+                )
+            }) =>
+        {
+            literal_text(src, node).filter(|t| !t.is_empty())
+        }
+        _ => None,
+    }
 }
 
 /// The text of a string expression built from literals (an f-string with `{}` for each
