@@ -36,9 +36,8 @@ pub(crate) fn judge_payload(registry: &Registry, payload: &Payload) -> Result<Ve
         Event::Stop { active: true } | Event::Other => Ok(Verdict::Allow),
         Event::Stop { active: false } => judge_stop(registry, &payload.cwd),
         Event::Edit { file, edit } => {
-            let root = repository_of(&payload.cwd);
             let path = absolute(&payload.cwd, file);
-            let Some(rel) = relative(&root, &path) else {
+            let Some((root, rel)) = repository_holding(registry, &payload.cwd, &path) else {
                 return Ok(Verdict::Allow);
             };
             let old = read(&root, &rel)?;
@@ -135,6 +134,30 @@ fn repository_of(cwd: &Path) -> PathBuf {
         .find(|d| d.join(".git").exists())
         .unwrap_or(&cwd)
         .to_path_buf()
+}
+
+/// The repository an edit of `path` changes, and the path in it: the one holding `cwd` when
+/// it is HiveSync and the file is in it; else the nearest HiveSync repository above the file (an assistant started
+/// in another folder, or in none, still edits that repository's file); `None` for a file in no
+/// repository of either kind, or inside `.git`.
+fn repository_holding(registry: &Registry, cwd: &Path, path: &Path) -> Option<(PathBuf, String)> {
+    let root = repository_of(cwd);
+    if let Some(rel) = relative(&root, path) {
+        if verify::is_hivesync(registry, &root) {
+            return Some((root, rel));
+        }
+    }
+    let mut existing = path;
+    while !existing.exists() {
+        existing = existing.parent()?;
+    }
+    let existing = existing.canonicalize().ok()?;
+    let root = existing
+        .ancestors()
+        .find(|d| d.join(".git").exists() && verify::is_hivesync(registry, d))?
+        .to_path_buf();
+    let rel = relative(&root, path)?;
+    Some((root, rel))
 }
 
 /// `file` made absolute and normalized the way the editing tools do it (Node's

@@ -37,6 +37,8 @@ pub(crate) struct CompiledCode {
     syntax: Vec<String>,
     /// Lowercased.
     strings: Vec<String>,
+    string_patterns: Vec<regex::Regex>,
+    except_compared: bool,
     /// The positive model; empty when the rule has none.
     allowed: Vec<DottedPattern>,
     /// The positive model in a line, for findings: `typing, fastapi.{APIRouter, Depends}`.
@@ -120,6 +122,17 @@ impl CompiledCode {
             keywords: m.keywords.clone(),
             syntax: m.syntax.clone(),
             strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
+            string_patterns: m
+                .string_patterns
+                .iter()
+                .map(|p| {
+                    regex::RegexBuilder::new(p)
+                        .case_insensitive(true)
+                        .build()
+                        .map_err(|e| format!("bad string pattern `{p}`: {e}"))
+                })
+                .collect::<Result<_, _>>()?,
+            except_compared: m.except_compared,
             allowed: compile_all(&m.allow_imports)?,
             allowed_summary: summary(&m.allow_imports),
             stub_only: m.stub_only,
@@ -140,7 +153,9 @@ impl CompiledCode {
             FactKind::Keyword => return self.keywords.contains(&fact.name),
             FactKind::Syntax => return self.syntax.contains(&fact.name),
             FactKind::Str => {
-                return !self.strings.is_empty() && self.strings.contains(&fact.name.to_lowercase())
+                return (!self.strings.is_empty()
+                    && self.strings.contains(&fact.name.to_lowercase()))
+                    || self.string_patterns.iter().any(|p| p.is_match(&fact.name))
             }
             FactKind::Def => return false,
         };
@@ -180,6 +195,7 @@ impl CompiledCode {
         let mut out: Vec<Hit> = facts
             .iter()
             .filter(|f| self.fact_matches(f))
+            .filter(|f| !(self.except_compared && python::compared(src, f.span.clone())))
             .map(|f| Hit {
                 span: f.span.clone(),
                 what: format!("{} `{}`", f.kind.describe(), f.name),

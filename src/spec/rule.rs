@@ -119,13 +119,24 @@ pub(crate) struct CodeMatch {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) keywords: Vec<String>,
     /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`,
-    /// `while` (any loop of that kind), `computed getattr`, `getattr on a module`.
+    /// `while` (any loop of that kind), `computed getattr`, `getattr on a module`, `module passed
+    /// to a function`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) syntax: Vec<String>,
     /// String values used in code (dict keys, arguments, subscripts; never docstrings),
     /// exactly but regardless of case: `access_token`, `Authorization`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) strings: Vec<String>,
+    /// String values (as `strings`, and the text built from literals: `"AL" + "TER"`, an
+    /// f-string with `{}` for each interpolation) matching a regular expression, regardless of
+    /// case: `^\s*alter\s+table\b`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) string_patterns: Vec<String>,
+    /// Values only compared (`==`, `!=`, `in`, a `case` pattern) are read, not set: a fact
+    /// there is not reported (`status == Status.FAILED` filters; `status = Status.FAILED`
+    /// sets).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) except_compared: bool,
     /// The positive model: the only names this code may import or use from other modules
     /// (dotted patterns; a pattern also allows the names beneath it, and importing a module
     /// is allowed when a name beneath it is). Anything else from another module is a
@@ -175,6 +186,7 @@ impl CodeMatch {
             && self.keywords.is_empty()
             && self.syntax.is_empty()
             && self.strings.is_empty()
+            && self.string_patterns.is_empty()
             && self.allow_imports.is_empty()
             && !self.stub_only
             && self.validators_only.is_empty()

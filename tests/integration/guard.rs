@@ -245,6 +245,28 @@ fn outside_the_repository_other_tools_and_other_repositories_are_allowed() {
 }
 
 #[test]
+fn an_edit_of_the_repository_from_another_folder_is_judged_by_the_repository() {
+    let (dir, repo) = phase_c_repo();
+    let code = "from sqlalchemy.orm import relationship\n\nposts = relationship(\"Post\")\n";
+    let mut edit =
+        serde_json::from_str::<Value>(&edit(&repo, USER, END, &into_anchor(code))).unwrap();
+    // The assistant runs in a folder that is no repository, or in its parent.
+    for cwd in [dir.path().to_path_buf(), std::env::temp_dir()] {
+        edit["cwd"] = json!(cwd);
+        denied(&guard(&edit.to_string()), "D-ORM-RELATIONSHIP");
+    }
+    // A compliant edit from there is allowed, as from the repository.
+    let model = fs::read_to_string(manifest("fixtures/handwritten_d").join(USER)).unwrap();
+    let mut ok = serde_json::from_str::<Value>(&edit_payload(&repo, &model)).unwrap();
+    ok["cwd"] = json!(dir.path());
+    allowed(&guard(&ok.to_string()));
+}
+
+fn edit_payload(repo: &Path, model: &str) -> String {
+    edit(repo, USER, END, &into_anchor(model))
+}
+
+#[test]
 fn an_unreadable_payload_is_denied() {
     let (_dir, repo) = phase_c_repo();
     let full = write(&repo, "backend/app/models/tag.py", "TAG = 1\n");

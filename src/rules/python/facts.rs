@@ -89,8 +89,8 @@ fn visit(
                 push(FactKind::Import, (full, true), at);
             }
         }
-        "string" => {
-            if let Some(value) = string_value(src, node) {
+        "string" | "concatenated_string" | "binary_operator" => {
+            if let Some(value) = string_fact(src, node) {
                 push(FactKind::Str, (value, false), node);
             }
         }
@@ -206,12 +206,13 @@ fn dynamic_access(
         return None;
     }
     let name = identifier(src.text_of(function));
-    if !matches!(name.as_str(), "getattr" | "setattr" | "delattr" | "hasattr")
-        || aliases.contains_key(&name)
-    {
+    if aliases.contains_key(&name) {
         return None;
     }
     let args = call.child_by_field_name("arguments")?;
+    if !matches!(name.as_str(), "getattr" | "setattr" | "delattr" | "hasattr") {
+        return module_passed(src, &name, args, modules);
+    }
     let object = args.named_child(0)?;
     let attribute = args.named_child(1)?;
     let mut root = object;
@@ -226,7 +227,48 @@ fn dynamic_access(
     // `getattr(user, field)`) reads the object's own attributes, as `as_dict()` does.
     let literal = attribute.kind() == "string" && string_value(src, attribute).is_some();
     let built = !literal && holds_string(attribute);
-    (name == "getattr" && built).then_some("computed getattr")
+    // On a name imported from another module (`getattr(JobState, name)`), any computed name
+    // reaches into that module's object.
+    let imported =
+        root.kind() == "identifier" && aliases.contains_key(&identifier(src.text_of(root)));
+    (name == "getattr" && (built || (imported && !literal))).then_some("computed getattr")
+}
+
+/// `pick(orm)`: a module handed to a function of the file (or a lambda), which can then reach
+/// any of its names (`m.relationship`) where the rules see only a parameter. The builtins that
+/// only test or show a value (`isinstance(v, datetime)`) are not that.
+fn module_passed(
+    src: &PySource<'_>,
+    callee: &str,
+    args: Node<'_>,
+    modules: &std::collections::HashSet<String>,
+) -> Option<&'static str> {
+    if matches!(
+        callee,
+        "isinstance"
+            | "issubclass"
+            | "type"
+            | "id"
+            | "repr"
+            | "str"
+            | "print"
+            | "hash"
+            | "callable"
+            | "bool"
+    ) {
+        return None;
+    }
+    let mut cursor = args.walk();
+    let passed = args.named_children(&mut cursor).any(|a| {
+        let value = match a.kind() {
+            "keyword_argument" => a.child_by_field_name("value"),
+            _ => Some(a),
+        };
+        value.is_some_and(|v| {
+            v.kind() == "identifier" && modules.contains(&identifier(src.text_of(v)))
+        })
+    });
+    passed.then_some("module passed to a function")
 }
 
 /// True when `node` holds a string literal anywhere.
@@ -256,4 +298,135 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
         }
     }
     Some(value)
+}
+
+/// The string fact of a `string`, `concatenated_string` or `binary_operator` node: a plain
+/// literal's value; an f-string's text, each interpolation as `{}`; the text Python builds
+/// from pieces (`"AL" "TER TABLE"`, `"succ" + "eeded"`).
+fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "string" => string_value(src, node).or_else(|| whole_text(src, node)),
+        "concatenated_string" => whole_text(src, node),
+        // A `+` whose right operand is a string (the left of a chain is the chain so far):
+        // its text, without asking for the parent (tree-sitter finds a parent from the root,
+        // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
+        // the text of each of its heads.
+        _ if is_plus(src, node)
+            && node.child_by_field_name("right").is_some_and(|r| {
+                matches!(
+                    r.kind(),
+                    "string" | "concatenated_string" | "parenthesized_expression"
+                )
+            }) =>
+        {
+            literal_text(src, node).filter(|t| !t.is_empty())
+        }
+        _ => None,
+    }
+}
+
+/// The text of a string expression built from literals (an f-string with `{}` for each
+/// interpolation, an implicit concatenation, a `+` of such), when `node` is the whole of it
+/// and used as a value (not a docstring); `None` for a plain literal (its own fact), for a
+/// piece of a larger expression of strings, or when the text holds no literal at all.
+fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut parent = node.parent()?;
+    while parent.kind() == "parenthesized_expression" {
+        parent = parent.parent()?;
+    }
+    if parent.kind() == "expression_statement"
+        || parent.kind() == "concatenated_string"
+        || is_plus(src, parent)
+        || (node.kind() == "string" && string_value(src, node).is_some())
+    {
+        return None;
+    }
+    literal_text(src, node).filter(|t| t.chars().any(|c| c != '{' && c != '}'))
+}
+
+/// The most pieces a string built from literals is read from.
+const PIECES: usize = 256;
+
+fn is_plus(src: &PySource<'_>, node: Node<'_>) -> bool {
+    node.kind() == "binary_operator"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|op| src.text_of(op) == "+")
+}
+
+/// The text `node` evaluates to when it is built from string literals only, of at most
+/// [`PIECES`] pieces (`None` beyond). Iterative and bounded: a chain of a hundred thousand `+`
+/// costs a bounded walk per node, never a stack overflow.
+fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut value = String::new();
+    let mut stack = vec![node];
+    let mut cursor = node.walk();
+    let mut pieces = 0;
+    while let Some(n) = stack.pop() {
+        pieces += 1;
+        if pieces > PIECES {
+            return None;
+        }
+        match n.kind() {
+            "string" => {
+                for child in n.named_children(&mut cursor) {
+                    match child.kind() {
+                        "string_content" => value.push_str(src.text_of(child)),
+                        "interpolation" => value.push_str("{}"),
+                        _ => {}
+                    }
+                }
+            }
+            "concatenated_string" | "parenthesized_expression" => {
+                let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
+            }
+            "binary_operator" if is_plus(src, n) => {
+                stack.push(n.child_by_field_name("right")?);
+                stack.push(n.child_by_field_name("left")?);
+            }
+            _ => return None,
+        }
+    }
+    Some(value)
+}
+
+/// True when the node at `span` is only compared: an operand of `==`, `!=`, `in`, `is` (alone
+/// or in a tuple, list or set there), of SQLAlchemy's `.in_(…)`, `.not_in(…)`, `.is_(…)`,
+/// `.is_not(…)`, or a `case` pattern. A value compared is read, not set.
+pub(crate) fn compared(src: &PySource<'_>, span: std::ops::Range<usize>) -> bool {
+    let Some(mut node) = src
+        .tree
+        .root_node()
+        .descendant_for_byte_range(span.start, span.end)
+    else {
+        return false;
+    };
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "comparison_operator" | "case_clause" => return true,
+            "argument_list" => {
+                return parent
+                    .parent()
+                    .and_then(|call| call.child_by_field_name("function"))
+                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .is_some_and(|a| {
+                        matches!(
+                            src.text_of(a),
+                            "in_" | "not_in" | "notin_" | "is_" | "is_not" | "isnot"
+                        )
+                    })
+            }
+            "tuple"
+            | "list"
+            | "set"
+            | "parenthesized_expression"
+            | "case_pattern"
+            | "union_pattern"
+            | "list_pattern"
+            | "tuple_pattern" => node = parent,
+            _ => return false,
+        }
+    }
+    false
 }

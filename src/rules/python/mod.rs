@@ -20,6 +20,7 @@ mod resolve;
 mod stubs;
 
 pub(crate) use defs::looping_definitions;
+pub(crate) use facts::compared;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stubs::{non_stub_statements, unused_functions};
 

@@ -153,6 +153,23 @@ fn string_values_are_facts_docstrings_are_not() {
 }
 
 #[test]
+fn strings_built_from_literals_are_facts_of_their_whole_text() {
+    let text = "a = 'succ' + 'eeded'\nb = ('AL' 'TER') + (' TABLE')\nc = f'alter {t} add'\nd = 'x' + name\n";
+    assert_eq!(
+        facts(text, FactKind::Str),
+        [
+            "succeeded",
+            "succ",
+            "eeded",
+            "ALTER TABLE",
+            " TABLE",
+            "alter {} add",
+            "x"
+        ]
+    );
+}
+
+#[test]
 fn getattr_with_a_computed_name_or_on_a_module_is_a_construct() {
     let text = "import sqlalchemy.orm as orm\na = getattr(orm, 'relationship')\nb = getattr(obj, 'rel' + 'ationship')\nc = getattr(self, column.name)\nd = getattr(obj, 'name')\n";
     assert_eq!(
