@@ -393,7 +393,8 @@ fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
 
 /// True when the node at `span` is only compared: an operand of `==`, `!=`, `in`, `is` (alone
 /// or in a tuple, list or set there), of SQLAlchemy's `.in_(…)`, `.not_in(…)`, `.is_(…)`,
-/// `.is_not(…)`, or a `case` pattern. A value compared is read, not set.
+/// `.is_not(…)`, or a `case` pattern. A value compared is read, not set. So is the key of a
+/// dict literal (`{"done": job.status in FINAL}`): it names an entry, it holds no value.
 pub(crate) fn compared(src: &PySource<'_>, span: std::ops::Range<usize>) -> bool {
     let Some(mut node) = src
         .tree
@@ -402,6 +403,14 @@ pub(crate) fn compared(src: &PySource<'_>, span: std::ops::Range<usize>) -> bool
     else {
         return false;
     };
+    if node
+        .parent()
+        .filter(|p| p.kind() == "pair")
+        .and_then(|p| p.child_by_field_name("key"))
+        == Some(node)
+    {
+        return true;
+    }
     while let Some(parent) = node.parent() {
         match parent.kind() {
             "comparison_operator" | "case_clause" => return true,
