@@ -59,6 +59,9 @@ fn visit(
             if let Some(f) = node.child_by_field_name("function") {
                 push(FactKind::Call, src.dotted(f, aliases), f);
             }
+            if let Some(value) = joined_text(src, node) {
+                push(FactKind::Str, (value, false), node);
+            }
         }
         "decorator" => {
             if let Some(expr) = node.named_child(0) {
@@ -342,6 +345,36 @@ fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
         return None;
     }
     literal_text(src, node).filter(|t| t.chars().any(|c| c != '{' && c != '}'))
+}
+
+/// The text of `"sep".join([...])` over a list or tuple of strings built from literals
+/// (`" ".join(["ALT" + "ER", "TABLE", name])` reads `ALTER TABLE {}`, with `{}` for each
+/// piece that is not a literal), so that text split into a list is read like text built
+/// with `+`.
+fn joined_text(src: &PySource<'_>, call: Node<'_>) -> Option<String> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "attribute"
+        || function
+            .child_by_field_name("attribute")
+            .is_none_or(|a| src.text_of(a) != "join")
+    {
+        return None;
+    }
+    let separator = literal_text(src, function.child_by_field_name("object")?)?;
+    let args = call.child_by_field_name("arguments")?;
+    let items = args
+        .named_child(0)
+        .filter(|a| matches!(a.kind(), "list" | "tuple"))?;
+    let mut cursor = items.walk();
+    let parts: Vec<String> = items
+        .named_children(&mut cursor)
+        .take(PIECES)
+        .map(|item| literal_text(src, item).unwrap_or_else(|| "{}".to_string()))
+        .collect();
+    parts
+        .iter()
+        .any(|p| p != "{}")
+        .then(|| parts.join(&separator))
 }
 
 /// The most pieces a string built from literals is read from.
