@@ -17,6 +17,7 @@ use tree_sitter::{Language, Parser, Tree};
 mod defs;
 mod facts;
 mod resolve;
+mod strings;
 mod stubs;
 
 pub(crate) use defs::looping_definitions;

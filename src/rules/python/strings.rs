@@ -1,0 +1,157 @@
+//! Strings as values: a literal's text, and the text Python builds from literals (an implicit
+//! concatenation, `+`, an f-string with `{}` for each interpolation, `"sep".join([...])`),
+//! read in bounded, iterative walks.
+
+use tree_sitter::Node;
+
+use super::PySource;
+
+/// True when `node` holds a string literal anywhere.
+pub(super) fn holds_string(node: Node<'_>) -> bool {
+    if matches!(node.kind(), "string" | "concatenated_string") {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    children.into_iter().any(holds_string)
+}
+
+/// The text of a plain string literal used as a value, `None` for a docstring, an
+/// interpolated string, or a string that is part of a concatenation.
+pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let parent = node.parent()?;
+    if parent.kind() == "expression_statement" || parent.kind() == "concatenated_string" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut value = String::new();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_content" => value.push_str(src.text_of(child)),
+            "interpolation" => return None,
+            _ => {}
+        }
+    }
+    Some(value)
+}
+
+/// The string fact of a `string`, `concatenated_string` or `binary_operator` node: a plain
+/// literal's value; an f-string's text, each interpolation as `{}`; the text Python builds
+/// from pieces (`"AL" "TER TABLE"`, `"succ" + "eeded"`).
+pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "string" => string_value(src, node).or_else(|| whole_text(src, node)),
+        "concatenated_string" => whole_text(src, node),
+        // A `+` whose right operand is a string (the left of a chain is the chain so far):
+        // its text, without asking for the parent (tree-sitter finds a parent from the root,
+        // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
+        // the text of each of its heads.
+        _ if is_plus(src, node)
+            && node.child_by_field_name("right").is_some_and(|r| {
+                matches!(
+                    r.kind(),
+                    "string" | "concatenated_string" | "parenthesized_expression"
+                )
+            }) =>
+        {
+            literal_text(src, node).filter(|t| !t.is_empty())
+        }
+        _ => None,
+    }
+}
+
+/// The text of a string expression built from literals (an f-string with `{}` for each
+/// interpolation, an implicit concatenation, a `+` of such), when `node` is the whole of it
+/// and used as a value (not a docstring); `None` for a plain literal (its own fact), for a
+/// piece of a larger expression of strings, or when the text holds no literal at all.
+fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut parent = node.parent()?;
+    while parent.kind() == "parenthesized_expression" {
+        parent = parent.parent()?;
+    }
+    if parent.kind() == "expression_statement"
+        || parent.kind() == "concatenated_string"
+        || is_plus(src, parent)
+        || (node.kind() == "string" && string_value(src, node).is_some())
+    {
+        return None;
+    }
+    literal_text(src, node).filter(|t| t.chars().any(|c| c != '{' && c != '}'))
+}
+
+/// The text of `"sep".join([...])` over a list or tuple of strings built from literals
+/// (`" ".join(["ALT" + "ER", "TABLE", name])` reads `ALTER TABLE {}`, with `{}` for each
+/// piece that is not a literal), so that text split into a list is read like text built
+/// with `+`.
+pub(super) fn joined_text(src: &PySource<'_>, call: Node<'_>) -> Option<String> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "attribute"
+        || function
+            .child_by_field_name("attribute")
+            .is_none_or(|a| src.text_of(a) != "join")
+    {
+        return None;
+    }
+    let separator = literal_text(src, function.child_by_field_name("object")?)?;
+    let args = call.child_by_field_name("arguments")?;
+    let items = args
+        .named_child(0)
+        .filter(|a| matches!(a.kind(), "list" | "tuple"))?;
+    let mut cursor = items.walk();
+    let parts: Vec<String> = items
+        .named_children(&mut cursor)
+        .take(PIECES)
+        .map(|item| literal_text(src, item).unwrap_or_else(|| "{}".to_string()))
+        .collect();
+    parts
+        .iter()
+        .any(|p| p != "{}")
+        .then(|| parts.join(&separator))
+}
+
+/// The most pieces a string built from literals is read from.
+const PIECES: usize = 256;
+
+fn is_plus(src: &PySource<'_>, node: Node<'_>) -> bool {
+    node.kind() == "binary_operator"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|op| src.text_of(op) == "+")
+}
+
+/// The text `node` evaluates to when it is built from string literals only, of at most
+/// [`PIECES`] pieces (`None` beyond). Iterative and bounded: a chain of a hundred thousand `+`
+/// costs a bounded walk per node, never a stack overflow.
+fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
+    let mut value = String::new();
+    let mut stack = vec![node];
+    let mut cursor = node.walk();
+    let mut pieces = 0;
+    while let Some(n) = stack.pop() {
+        pieces += 1;
+        if pieces > PIECES {
+            return None;
+        }
+        match n.kind() {
+            "string" => {
+                for child in n.named_children(&mut cursor) {
+                    match child.kind() {
+                        "string_content" => value.push_str(src.text_of(child)),
+                        "interpolation" => value.push_str("{}"),
+                        _ => {}
+                    }
+                }
+            }
+            "concatenated_string" | "parenthesized_expression" => {
+                let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
+            }
+            "binary_operator" if is_plus(src, n) => {
+                stack.push(n.child_by_field_name("right")?);
+                stack.push(n.child_by_field_name("left")?);
+            }
+            _ => return None,
+        }
+    }
+    Some(value)
+}
