@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import DOMAIN
+from test_edges import bodies, spoil
 
 Json = dict[str, object]
 
@@ -63,59 +64,32 @@ def requests(user: Json, project: Json) -> dict[str, tuple[str, str, str, Json]]
     return table
 
 
+EXPOSURES = {
+    "register": "user.create",
+    "login": "user.login",
+    "create project": "project.create",
+    "update project": "project.update",
+    "create AI job": "ai_job.create",
+    "open preview session": "preview_session.create",
+}
+"""The schema (``entity.mode``) of each request body."""
+
+
 def _shipped(user: Json, project: Json) -> dict[str, tuple[str, str, str, Json]]:
-    """The bodies of the shipped domain, with values each field takes."""
-    return {
-        "register": (
-            "POST",
-            "/auth/register",
-            "user.create",
-            {"email": "lone@example.com", "username": "lone", "password": "p" * 10},
-        ),
-        "login": (
-            "POST",
-            "/auth/login",
-            "user.login",
-            {"email": "ada@example.com", "password": "correct horse battery"},
-        ),
-        "create project": (
-            "POST",
-            "/projects",
-            "project.create",
-            {
-                "name": "n",
-                "description": "d",
-                "owner_id": user["id"],
-                "repo_url": "https://example.com/r.git",
-            },
-        ),
-        "update project": (
-            "PATCH",
-            f"/projects/{project['id']}",
-            "project.update",
-            {"name": "n", "description": "d", "repo_url": "https://example.com/r"},
-        ),
-        "create AI job": (
-            "POST",
-            "/ai-jobs",
-            "ai_job.create",
-            {"project_id": project["id"], "job_type": "review", "prompt": "p"},
-        ),
+    """The bodies of the shipped domain (the NUL tests' table, and the preview
+    session's, which holds no free text), with the exposure of each schema."""
+    table = {
+        **bodies(user, project),
         "open preview session": (
             "POST",
             "/preview/sessions",
-            "preview_session.create",
             {"project_id": project["id"], "platform": "web"},
         ),
     }
-
-
-def spoil(value: str, bad: str) -> str:
-    """``value`` with ``bad`` in it, still shaped as its field expects."""
-    if "@" in value and not value.startswith("https://"):
-        local, domain = value.split("@")
-        return f"{local}{bad}@{domain}"
-    return value + bad
+    return {
+        name: (method, path, EXPOSURES[name], body)
+        for name, (method, path, body) in table.items()
+    }
 
 
 def assert_printable_422(response, loc: list[object], context: object) -> None:
