@@ -92,6 +92,7 @@ fn judge_file(
         },
         old,
         new: Some(new),
+        modes: None,
     };
     Ok(verdict(verify::judge_now(registry, root, change)?))
 }

@@ -256,6 +256,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Result<Plan> {
             },
             old: c.old.clone(),
             new: Some(c.new.clone()),
+            modes: None,
         })
         .collect();
     plan.refusals.extend(

@@ -41,6 +41,9 @@ pub struct FileChange {
     pub old: Option<Vec<u8>>,
     /// Its bytes after (`None` when deleted).
     pub new: Option<Vec<u8>>,
+    /// Its git modes before and after (`100644`, `100755`), when the change sets another one:
+    /// a file made executable is edited outside its anchors, whatever its bytes.
+    pub modes: Option<(String, String)>,
 }
 
 /// Every violation of `set`'s rules by `changes`, sorted by file and line.
@@ -167,16 +170,36 @@ fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
     if rules.is_empty() {
         return Vec::new();
     }
+    let mut out: Vec<Finding> = Vec::new();
+    if let Some((from, to)) = &change.modes {
+        let what = format!("its mode changed from {from} to {to}");
+        out.extend(rules.iter().map(|r| {
+            Finding::new(set, r, path, Some(&what)).help(format!(
+                "restore the mode Phase C gave it: `chmod {} {path}`",
+                &from[from.len().saturating_sub(3)..]
+            ))
+        }));
+    }
     let (Some(old), Some(new)) = (utf8(&change.old), utf8(&change.new)) else {
         if change.old == change.new {
-            return Vec::new();
+            return out;
         }
         let what = "a file that is not UTF-8 text changed";
-        return rules
-            .iter()
-            .map(|r| Finding::new(set, r, path, Some(what)))
-            .collect();
+        out.extend(rules.iter().map(|r| Finding::new(set, r, path, Some(what))));
+        return out;
     };
+    out.extend(outside_text(set, &rules, path, old, new));
+    out
+}
+
+/// Edits of an existing text file outside its anchor bodies (or its malformed anchors).
+fn outside_text(
+    set: &RuleSet,
+    rules: &[&CompiledRule],
+    path: &str,
+    old: &str,
+    new: &str,
+) -> Vec<Finding> {
     match outside_changes(old, new, &set.phase) {
         Ok(lines) => {
             let index = text::LineIndex::new(new);
@@ -196,7 +219,7 @@ fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
                 .checking(StructureCheck::AnchorsWellFormed, path)
                 .collect();
             if well_formed.is_empty() {
-                well_formed = rules;
+                well_formed = rules.to_vec();
             }
             let (_, text) = crate::anchor::split_bom(new);
             well_formed

@@ -47,7 +47,7 @@ fn list(root: &Path, base: &str, marker_folders: &[&str], staged: bool) -> Resul
                 &["ls-files", "-z", "--", ".gitignore", ":(glob)**/.gitignore"],
             )
         });
-        let mut args = vec!["diff", "--name-status", "-z", "-M", "--relative"];
+        let mut args = vec!["diff", "--raw", "-z", "-M", "--relative"];
         if staged {
             args.push("--cached");
         }
@@ -74,7 +74,7 @@ fn list(root: &Path, base: &str, marker_folders: &[&str], staged: bool) -> Resul
 /// Every file that differs between `base` and the working tree under `root`.
 pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Result<Changes> {
     let listing = list(root, base, marker_folders, false)?;
-    let mut files = git::name_status(&listing.diff, &mut |path| git::read_worktree(root, path))?;
+    let mut files = git::raw_diff(&listing.diff, &mut |path| git::read_worktree(root, path))?;
     let (config, rules) = read_base(root, base, &mut files, &listing.ignore_files)?;
     let ignores = BaseIgnores::new(root, &rules);
     for path in untracked(root, &listing.untracked, &ignores)? {
@@ -83,6 +83,7 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
             old: None,
             status: ChangeStatus::Added,
             path,
+            modes: None,
         });
     }
     git::pair_renames(&mut files);
@@ -151,7 +152,7 @@ pub(super) fn staged(root: &Path, marker_folders: &[&str]) -> Result<Changes> {
     let listing = list(root, base, marker_folders, true)?;
     // The new bytes of every staged path at once: `:path` is the index's version.
     let mut paths = Vec::new();
-    git::name_status(&listing.diff, &mut |path| {
+    git::raw_diff(&listing.diff, &mut |path| {
         paths.push(path.to_string());
         Ok(Some(Vec::new()))
     })?;
@@ -160,7 +161,7 @@ pub(super) fn staged(root: &Path, marker_folders: &[&str]) -> Result<Changes> {
         .cloned()
         .zip(show_all(root, "", &paths)?)
         .collect();
-    let mut files = git::name_status(&listing.diff, &mut |path| Ok(staged.remove(path).flatten()))?;
+    let mut files = git::raw_diff(&listing.diff, &mut |path| Ok(staged.remove(path).flatten()))?;
     let (config, _) = read_base(root, base, &mut files, &listing.ignore_files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Changes {

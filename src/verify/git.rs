@@ -1,6 +1,6 @@
 //! The `git` command, for reading a change: its output, the bytes of files at a revision
 //! (one `cat-file --batch` for all of them), the files of a folder at a revision, the
-//! working tree's bytes as git stores them, and `diff --name-status` parsed.
+//! working tree's bytes as git stores them, and `diff --raw` parsed.
 
 use std::io::Write;
 use std::path::Path;
@@ -154,10 +154,11 @@ pub(super) fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> 
     }
 }
 
-/// The changes `git diff --name-status -z` lists, with their new bytes read from the working
-/// tree; `old` is `Some(empty)` where the base version is still to be read.
-/// The new bytes come from `new_of` (the working tree, or the index).
-pub(super) fn name_status(
+/// The changes `git diff --raw -z` lists, with their new bytes from `new_of` (the working
+/// tree, or the index); `old` is `Some(empty)` where the base version is still to be read.
+/// Each entry is `:oldmode newmode oldsha newsha status`, then its path (two for a rename or
+/// a copy).
+pub(super) fn raw_diff(
     diff: &[u8],
     new_of: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>>,
 ) -> Result<Vec<FileChange>> {
@@ -165,10 +166,15 @@ pub(super) fn name_status(
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
     let mut out = Vec::new();
-    while let Some(status) = fields.next() {
-        if status.is_empty() {
+    while let Some(header) = fields.next() {
+        if header.is_empty() {
             continue;
         }
+        let bad = || Error::git("cannot read `git diff --raw` output", &header);
+        let words: Vec<&str> = header.trim_start_matches(':').split(' ').collect();
+        let [old_mode, new_mode, _, _, status] = words[..] else {
+            return Err(bad());
+        };
         let mut next = || {
             fields
                 .next()
@@ -192,14 +198,26 @@ pub(super) fn name_status(
         } else {
             new_of(&path)?
         };
+        // Added and deleted files have a zero mode on one side; a created file is judged as one.
+        let modes = (old.is_some()
+            && new.is_some()
+            && old_mode != new_mode
+            && !is_zero(old_mode)
+            && !is_zero(new_mode))
+        .then(|| (old_mode.to_string(), new_mode.to_string()));
         out.push(FileChange {
             path,
             status,
             old,
             new,
+            modes,
         });
     }
     Ok(out)
+}
+
+fn is_zero(mode: &str) -> bool {
+    mode.bytes().all(|b| b == b'0')
 }
 
 /// `git diff` sees an uncommitted rename as a deletion plus an untracked file: pair them again

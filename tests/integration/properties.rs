@@ -221,6 +221,7 @@ proptest! {
             status: ChangeStatus::Modified,
             old: Some(filled.clone().into_bytes()),
             new: Some(new),
+            modes: None,
         };
         let findings = judge_changes(phase_d_rules(), &[change]);
         // Turning a CRLF's CR into LF moves a line break into a body: verify's fill-intact

@@ -314,3 +314,40 @@ fn unquoting_an_unchanged_line_is_judged() {
     let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
     assert!(out.stdout.contains("D-ORM-RELATIONSHIP"), "{}", out.stdout);
 }
+
+/// Regression: verify compared bytes only, so `chmod 755` of a scaffold file (an edit git
+/// records and a checkout applies) verified clean; so did the same mode committed. A mode
+/// change is an edit outside the anchors, committed, staged or not.
+#[cfg(unix)]
+#[test]
+fn a_mode_change_is_an_edit_outside_the_anchors() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, repo) = committed_handwritten_repo();
+    let database = repo.join("backend/app/database.py");
+    fs::set_permissions(&database, fs::Permissions::from_mode(0o755)).unwrap();
+    for args in [
+        &["verify", "--base", "HEAD"][..],
+        &["verify", "--staged"][..],
+    ] {
+        if args[1] == "--staged" {
+            git(&repo, &["add", "-A"]);
+        }
+        let out = hivegen(&repo, args);
+        out.code(1);
+        assert!(
+            out.stdout
+                .contains("error[D-OUTSIDE-ANCHOR]: its mode changed from 100644 to 100755"),
+            "{args:?}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("chmod 644 backend/app/database.py"),
+            "{}",
+            out.stdout
+        );
+    }
+    // Back to 0644: nothing changed.
+    fs::set_permissions(&database, fs::Permissions::from_mode(0o644)).unwrap();
+    git(&repo, &["add", "-A"]);
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+}

@@ -139,8 +139,9 @@ impl<'a> PySource<'a> {
             }
         }
         if out.is_empty() {
-            // `from m import *`
-            out.push((module, None, node));
+            // `from m import *` brings in every name of `m`, unnamed: it is `m.*`, which
+            // a positive model allowing a few of `m`'s names does not admit.
+            out.push((join("*"), None, node));
         }
         out
     }
