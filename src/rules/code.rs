@@ -38,6 +38,7 @@ pub(crate) struct CompiledCode {
     /// Lowercased.
     strings: Vec<String>,
     string_patterns: Vec<regex::Regex>,
+    defined_names: Vec<regex::Regex>,
     except_compared: bool,
     /// The positive model; empty when the rule has none.
     allowed: Vec<DottedPattern>,
@@ -65,6 +66,18 @@ pub(crate) struct Hit {
 fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
     list.iter()
         .map(|p| DottedPattern::new(p).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// Case-insensitive regular expressions; an error names the bad one.
+fn regexes(list: &[String], what: &str) -> Result<Vec<regex::Regex>, String> {
+    list.iter()
+        .map(|p| {
+            regex::RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| format!("bad {what} `{p}`: {e}"))
+        })
         .collect()
 }
 
@@ -122,16 +135,8 @@ impl CompiledCode {
             keywords: m.keywords.clone(),
             syntax: m.syntax.clone(),
             strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
-            string_patterns: m
-                .string_patterns
-                .iter()
-                .map(|p| {
-                    regex::RegexBuilder::new(p)
-                        .case_insensitive(true)
-                        .build()
-                        .map_err(|e| format!("bad string pattern `{p}`: {e}"))
-                })
-                .collect::<Result<_, _>>()?,
+            string_patterns: regexes(&m.string_patterns, "string pattern")?,
+            defined_names: regexes(&m.defined_names, "defined-name pattern")?,
             except_compared: m.except_compared,
             allowed: compile_all(&m.allow_imports)?,
             allowed_summary: summary(&m.allow_imports),
@@ -235,6 +240,17 @@ impl CompiledCode {
                     what: format!("`{name}` loops, and is none of the functions its section lists"),
                     help: None,
                 });
+            }
+        }
+        if !self.defined_names.is_empty() {
+            for (snake, span) in python::defined_names(src) {
+                if self.defined_names.iter().any(|p| p.is_match(&snake)) {
+                    out.push(Hit {
+                        what: format!("the name `{}`", &src.text[span.clone()]),
+                        span,
+                        help: None,
+                    });
+                }
             }
         }
         if self.stub_only {

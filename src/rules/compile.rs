@@ -259,7 +259,7 @@ fn validate_shape(rule: &Rule) -> Result<(), String> {
                 );
             }
             match &rule.matcher {
-                None => return Err("a code rule needs `match:` (calls, imports, decorators, attributes, names, keywords, syntax, strings, string_patterns, queries)".into()),
+                None => return Err("a code rule needs `match:` (calls, imports, decorators, attributes, names, keywords, syntax, strings, string_patterns, defined_names, queries)".into()),
                 Some(m) if m.is_empty() => return Err("`match:` lists nothing to match".into()),
                 Some(_) => {}
             }

@@ -132,6 +132,11 @@ pub(crate) struct CodeMatch {
     /// case: `^\s*alter\s+table\b`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) string_patterns: Vec<String>,
+    /// Names the code defines (functions, classes, parameters, fields, assignment targets), in
+    /// snake case (`ApiKey` is `api_key`), matching a regular expression:
+    /// `(^|_)api_keys?(_|$)`. What a thing is called says what it is for, whatever it calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) defined_names: Vec<String>,
     /// Values only compared (`==`, `!=`, `in`, a `case` pattern) are read, not set: a fact
     /// there is not reported (`status == Status.FAILED` filters; `status = Status.FAILED`
     /// sets).
@@ -187,6 +192,7 @@ impl CodeMatch {
             && self.syntax.is_empty()
             && self.strings.is_empty()
             && self.string_patterns.is_empty()
+            && self.defined_names.is_empty()
             && self.allow_imports.is_empty()
             && !self.stub_only
             && self.validators_only.is_empty()

@@ -2,12 +2,12 @@
 //! class or lambda that loops, where the module's section lists the functions it may hold
 //! (phase_d.md §2.6, §2.7).
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use tree_sitter::Node;
 
 use super::resolve::identifier;
-use super::PySource;
+use super::{preorder, PySource};
 
 /// Node kinds that iterate.
 const LOOPS: [&str; 6] = [
@@ -63,26 +63,145 @@ fn definition(stmt: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     }
 }
 
-/// True when `node` holds a loop anywhere (one cursor, no recursion).
+/// True when `node` holds a loop anywhere.
 fn loops(node: Node<'_>) -> bool {
-    let mut cursor = node.walk();
-    loop {
-        if LOOPS.contains(&cursor.node().kind()) {
-            return true;
+    preorder(node, |n| {
+        if LOOPS.contains(&n.kind()) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-        if cursor.goto_first_child() {
-            continue;
+    })
+    .is_break()
+}
+
+/// Every name `src` defines, in snake case (`ApiKey` is `api_key`, `sessionExpiresAt` is
+/// `session_expires_at`): functions, classes, parameters, and the targets of assignments
+/// (a class's fields, `self.x = …`, each name of `a, b = …`), with the span of each.
+pub(crate) fn defined_names(src: &PySource<'_>) -> Vec<(String, Range<usize>)> {
+    if src.too_deep() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut push = |node: Node<'_>| {
+        if node.kind() == "identifier" {
+            out.push((
+                snake_case(&identifier(src.text_of(node))),
+                node.byte_range(),
+            ));
         }
-        loop {
-            if cursor.node() == node {
-                return false;
+    };
+    let _ = preorder(src.tree.root_node(), |node| {
+        match node.kind() {
+            "function_definition"
+            | "class_definition"
+            | "default_parameter"
+            | "typed_default_parameter" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    push(name);
+                }
             }
-            if cursor.goto_next_sibling() {
-                break;
+            "parameters" | "lambda_parameters" => {
+                let mut c = node.walk();
+                for p in node.named_children(&mut c) {
+                    // `x`, and `x: int` (whose first child is its name).
+                    let name = if p.kind() == "typed_parameter" {
+                        p.named_child(0)
+                    } else {
+                        Some(p)
+                    };
+                    name.into_iter().for_each(&mut push);
+                }
             }
-            if !cursor.goto_parent() {
-                return false;
+            "assignment" | "augmented_assignment" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    targets(left, &mut push);
+                }
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    });
+    out
+}
+
+/// The names an assignment's left side binds: `x`, `self.x` (its `x`), `a, b`, `[a, *b]`.
+fn targets<'t>(left: Node<'t>, push: &mut dyn FnMut(Node<'t>)) {
+    match left.kind() {
+        "identifier" => push(left),
+        "attribute" => {
+            if let Some(a) = left.child_by_field_name("attribute") {
+                push(a);
             }
         }
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" => {
+            let mut c = left.walk();
+            for n in left.named_children(&mut c) {
+                targets(n, push);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `ApiKeyHash`, `APIKey`, `sessionExpiresAt` and `api_key` as lowercase words joined by `_`.
+pub(crate) fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_snake_case() {
+        for (name, snake) in [
+            ("ApiKeyHash", "api_key_hash"),
+            ("APIKey", "api_key"),
+            ("sessionExpiresAt", "session_expires_at"),
+            ("api_key", "api_key"),
+            ("HTTPStatus2", "http_status2"),
+            ("v2Token", "v2_token"),
+        ] {
+            assert_eq!(snake_case(name), snake, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_kind_of_definition_is_named() {
+        let text = "class ApiKey:\n    token_hash: str\n    x = 1\n\ndef f(a, b: int, c=1, *, d: int = 2):\n    self.remember_me = True\n    e, [g, *h] = 1, [2, 3]\n\nk = lambda m: m\n";
+        let src = PySource::parse(text);
+        let names: Vec<String> = defined_names(&src).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "api_key",
+                "token_hash",
+                "x",
+                "f",
+                "a",
+                "b",
+                "c",
+                "d",
+                "remember_me",
+                "e",
+                "g",
+                "h",
+                "k",
+                "m"
+            ]
+        );
     }
 }

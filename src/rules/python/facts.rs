@@ -1,21 +1,20 @@
 //! Walking a parsed file into [facts](super::Fact): one cursor, depth first, in source order.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
 use super::resolve::identifier;
 use super::strings::{holds_string, joined_text, string_fact, string_value};
-use super::{Fact, FactKind, PySource};
+use super::{preorder, Fact, FactKind, PySource};
 
 /// Every fact of `src`, in source order.
 pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let aliases = src.aliases();
     let modules = src.module_names();
     let mut facts = Vec::new();
-    let mut cursor = src.tree.walk();
-    loop {
-        let node = cursor.node();
+    let _ = preorder(src.tree.root_node(), |node| {
         visit(src, node, &aliases, &mut facts);
         if node.kind() == "call" {
             if let Some(what) = dynamic_access(src, node, &aliases, &modules) {
@@ -27,18 +26,9 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 });
             }
         }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return facts;
-            }
-        }
-    }
+        ControlFlow::Continue(())
+    });
+    facts
 }
 
 fn visit(

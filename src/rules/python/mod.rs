@@ -10,9 +10,9 @@
 //! `relationship`).
 
 use std::borrow::Cow;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
-use tree_sitter::{Language, Parser, Tree};
+use tree_sitter::{Language, Node, Parser, Tree};
 
 mod defs;
 mod facts;
@@ -20,7 +20,7 @@ mod resolve;
 mod strings;
 mod stubs;
 
-pub(crate) use defs::looping_definitions;
+pub(crate) use defs::{defined_names, looping_definitions};
 pub(crate) use facts::compared;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stubs::{non_stub_statements, unused_functions};
@@ -151,6 +151,32 @@ impl<'a> PySource<'a> {
     /// True when the file nests deeper than [`MAX_DEPTH`] (see [`PySource::facts`]).
     pub(crate) fn too_deep(&self) -> bool {
         self.too_deep
+    }
+}
+
+/// Visits every node of `root`'s subtree in preorder (source order) with one cursor, no
+/// recursion, until `visit` breaks.
+pub(super) fn preorder<'t>(
+    root: Node<'t>,
+    mut visit: impl FnMut(Node<'t>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let mut cursor = root.walk();
+    loop {
+        visit(cursor.node())?;
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return ControlFlow::Continue(());
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return ControlFlow::Continue(());
+            }
+        }
     }
 }
 
