@@ -92,6 +92,19 @@ pub(crate) fn line_end(text: &str, at: usize) -> usize {
     memchr::memchr2(b'\n', b'\r', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i)
 }
 
+/// True when every line of `text` that ends ends with `\r\n`, and one does.
+pub(crate) fn all_crlf(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut any = false;
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        if i == 0 || bytes[i - 1] != b'\r' {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

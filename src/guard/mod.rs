@@ -93,6 +93,7 @@ fn judge_file(
         old,
         new: Some(new),
         modes: None,
+        crlf_stored: false,
     };
     Ok(verdict(verify::judge_now(registry, root, change)?))
 }

@@ -257,6 +257,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Result<Plan> {
             old: c.old.clone(),
             new: Some(c.new.clone()),
             modes: None,
+            crlf_stored: false,
         })
         .collect();
     plan.refusals.extend(

@@ -44,6 +44,9 @@ pub struct FileChange {
     /// Its git modes before and after (`100644`, `100755`), when the change sets another one:
     /// a file made executable is edited outside its anchors, whatever its bytes.
     pub modes: Option<(String, String)>,
+    /// True when git stores the new bytes' CRLF line endings (its index holds them): then a
+    /// CRLF line is an edit, not a checkout's conversion of an LF blob.
+    pub crlf_stored: bool,
 }
 
 /// Every violation of `set`'s rules by `changes`, sorted by file and line.
@@ -188,7 +191,7 @@ fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
         out.extend(rules.iter().map(|r| Finding::new(set, r, path, Some(what))));
         return out;
     };
-    out.extend(outside_text(set, &rules, path, old, new));
+    out.extend(outside_text(set, &rules, change, old, new));
     out
 }
 
@@ -196,11 +199,12 @@ fn outside(set: &RuleSet, change: &FileChange) -> Vec<Finding> {
 fn outside_text(
     set: &RuleSet,
     rules: &[&CompiledRule],
-    path: &str,
+    change: &FileChange,
     old: &str,
     new: &str,
 ) -> Vec<Finding> {
-    match outside_changes(old, new, &set.phase) {
+    let path = change.path.as_str();
+    match outside_changes(old, new, &set.phase, change.crlf_stored) {
         Ok(lines) => {
             let index = text::LineIndex::new(new);
             lines

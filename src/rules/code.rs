@@ -39,6 +39,7 @@ pub(crate) struct CompiledCode {
     strings: Vec<String>,
     string_patterns: Vec<regex::Regex>,
     defined_names: Vec<regex::Regex>,
+    allowed_headers: Vec<String>,
     except_compared: bool,
     /// The positive model; empty when the rule has none.
     allowed: Vec<DottedPattern>,
@@ -137,6 +138,7 @@ impl CompiledCode {
             strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
             string_patterns: regexes(&m.string_patterns, "string pattern")?,
             defined_names: regexes(&m.defined_names, "defined-name pattern")?,
+            allowed_headers: m.allowed_headers.clone(),
             except_compared: m.except_compared,
             allowed: compile_all(&m.allow_imports)?,
             allowed_summary: summary(&m.allow_imports),
@@ -163,6 +165,7 @@ impl CompiledCode {
                     || self.string_patterns.iter().any(|p| p.is_match(&fact.name))
             }
             FactKind::Def => return false,
+            FactKind::Defined => return self.defined_names.iter().any(|p| p.is_match(&fact.name)),
         };
         if pats.is_empty() {
             return false;
@@ -175,6 +178,18 @@ impl CompiledCode {
             pats.iter().any(|p| p.matches_segments(&segments))
         };
         hit && !self.except.iter().any(|p| p.matches_segments(&segments))
+    }
+
+    /// True when `fact` calls `Header()` for a header of the positive model (`allowed_headers`).
+    fn allowed_header(&self, src: &PySource<'_>, fact: &Fact) -> bool {
+        !self.allowed_headers.is_empty()
+            && fact.kind == FactKind::Call
+            && matches!(
+                fact.name.as_str(),
+                "fastapi.Header" | "fastapi.params.Header"
+            )
+            && python::header_of(src, fact.span.clone())
+                .is_some_and(|h| self.allowed_headers.contains(&h))
     }
 
     /// True when `fact` names something from another module that the positive model lacks.
@@ -201,9 +216,14 @@ impl CompiledCode {
             .iter()
             .filter(|f| self.fact_matches(f))
             .filter(|f| !(self.except_compared && python::compared(src, f.span.clone())))
+            .filter(|f| !self.allowed_header(src, f))
             .map(|f| Hit {
                 span: f.span.clone(),
-                what: format!("{} `{}`", f.kind.describe(), f.name),
+                what: match f.kind {
+                    // As written (`RefreshKey`), not as matched (`refresh_key`).
+                    FactKind::Defined => format!("the name `{}`", &src.text[f.span.clone()]),
+                    _ => format!("{} `{}`", f.kind.describe(), f.name),
+                },
                 help: None,
             })
             .collect();
@@ -211,8 +231,12 @@ impl CompiledCode {
         // (Lines by a search over their starts: counting from the top for each fact made a
         // long file quadratic.)
         let mut seen = std::collections::HashSet::new();
-        let starts: Vec<usize> = crate::text::lines(&src.text).map(|l| l.start).collect();
+        // Built for the first such fact only: most files have none, and each rule would scan
+        // the whole text again.
+        let mut starts: Option<Vec<usize>> = None;
         for f in facts.iter().filter(|f| self.not_allowed(f)) {
+            let starts = starts
+                .get_or_insert_with(|| crate::text::lines(&src.text).map(|l| l.start).collect());
             let line = starts.partition_point(|&s| s <= f.span.start);
             if seen.insert((line, f.name.clone())) {
                 out.push(Hit {
@@ -240,17 +264,6 @@ impl CompiledCode {
                     what: format!("`{name}` loops, and is none of the functions its section lists"),
                     help: None,
                 });
-            }
-        }
-        if !self.defined_names.is_empty() {
-            for (snake, span) in python::defined_names(src) {
-                if self.defined_names.iter().any(|p| p.is_match(&snake)) {
-                    out.push(Hit {
-                        what: format!("the name `{}`", &src.text[span.clone()]),
-                        span,
-                        help: None,
-                    });
-                }
             }
         }
         if self.stub_only {

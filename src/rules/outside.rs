@@ -67,6 +67,15 @@ fn skeleton<'a>(
         };
         out.push((i + 1, kept));
     }
+    // A last line without its newline differs from the same line with one (the end marker's
+    // newline removed is an edit outside the anchors).
+    if !text.is_empty() && !text.ends_with('\n') {
+        let last = text.split_inclusive('\n').count();
+        if let Some((n, line)) = out.last_mut().filter(|(n, _)| *n == last) {
+            debug_assert_eq!(*n, last);
+            *line = Cow::Owned(format!("{line}\u{0}no newline at end of file"));
+        }
+    }
     out
 }
 
@@ -99,14 +108,23 @@ fn stamp_in_skeleton<'t>(text: &'t str, a: &Anchor, stamps: Stamps<'_>) -> &'t s
 /// differs from `old`. An error means `new`'s anchors are malformed. When `old`'s anchors are
 /// malformed, its whole text counts as outside.
 /// A stamp on an end marker may change only to a stamp of `phase` that holds for its body.
+/// With `crlf_stored`, `new`'s CRLF line endings are what git stores (its index holds them),
+/// not a checkout's conversion.
 pub(crate) fn outside_changes(
     old: &str,
     new: &str,
     phase: &str,
+    crlf_stored: bool,
 ) -> Result<Vec<usize>, AnchorError> {
-    // A checkout with `core.autocrlf` turns LF blobs into CRLF files: not an edit.
-    let (old, new) = (old.replace("\r\n", "\n"), new.replace("\r\n", "\n"));
-    let (old, new) = (old.as_str(), new.as_str());
+    // A checkout with `core.autocrlf` turns an LF blob into a CRLF file, every line of it: not
+    // an edit. One CRLF line among LF ones is (git stores that `\r`).
+    let checkout = !crlf_stored && !old.contains('\r') && crate::text::all_crlf(new);
+    let (old, new): (Cow<'_, str>, Cow<'_, str>) = if checkout {
+        (Cow::Borrowed(old), Cow::Owned(new.replace("\r\n", "\n")))
+    } else {
+        (Cow::Borrowed(old), Cow::Borrowed(new))
+    };
+    let (old, new) = (old.as_ref(), new.as_ref());
     let (_, old_text) = anchor::split_bom(old);
     let (_, new_text) = anchor::split_bom(new);
     let new_anchors = anchor::parse(new_text)?;
@@ -166,7 +184,7 @@ mod tests {
         let sum = fill::checksum("y = 2\n");
         let new = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256={sum} -->\ntail = 1\n");
         assert_eq!(
-            outside_changes(OLD, &new, "d").unwrap(),
+            outside_changes(OLD, &new, "d", false).unwrap(),
             Vec::<usize>::new()
         );
     }
@@ -175,51 +193,67 @@ mod tests {
     fn a_forged_or_removed_stamp_is_outside_a_broken_one_is_the_fill_checks() {
         let sum = fill::checksum("y = 2\n");
         let forged = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=z sha256={sum} -->\ntail = 1\n");
-        assert_eq!(outside_changes(OLD, &forged, "d").unwrap(), vec![5]);
+        assert_eq!(outside_changes(OLD, &forged, "d", false).unwrap(), vec![5]);
         // Edited after the fill: the stamp is this phase's; fill-intact reports the edit.
         let broken = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256=0123456789abcdef -->\ntail = 1\n";
-        assert!(outside_changes(OLD, broken, "d").unwrap().is_empty());
+        assert!(outside_changes(OLD, broken, "d", false).unwrap().is_empty());
         // A stamp removed (to hide an edit of a frozen fill) is an edit of the end marker.
         let stamped =
             format!("# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256={sum} -->\n");
         let unstamped = "# <!-- SECTION:A -->\ny = 3\n# <!-- /SECTION:A -->\n";
-        assert_eq!(outside_changes(&stamped, unstamped, "d").unwrap(), vec![3]);
+        assert_eq!(
+            outside_changes(&stamped, unstamped, "d", false).unwrap(),
+            vec![3]
+        );
     }
 
     #[test]
     fn crlf_checkout_of_an_lf_blob_is_not_an_edit() {
         let crlf = OLD.replace('\n', "\r\n");
-        assert!(outside_changes(OLD, &crlf, "d").unwrap().is_empty());
+        assert!(outside_changes(OLD, &crlf, "d", false).unwrap().is_empty());
+        // Unless git stores the CRLF (a commit of it): then every line changed, one region.
+        assert_eq!(outside_changes(OLD, &crlf, "d", true).unwrap(), vec![1]);
+        // One CRLF line among LF ones is what git stores: an edit.
+        let one = OLD.replacen('\n', "\r\n", 1);
+        assert_eq!(outside_changes(OLD, &one, "d", false).unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn the_final_newline_removed_is_outside() {
+        assert_eq!(
+            outside_changes(OLD, OLD.trim_end_matches('\n'), "d", false).unwrap(),
+            vec![OLD.lines().count()]
+        );
     }
 
     #[test]
     fn an_edited_end_marker_is_outside() {
         let new =
             "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n#   <!-- /SECTION:A -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, new, "d").unwrap(), vec![4]);
+        assert_eq!(outside_changes(OLD, new, "d", false).unwrap(), vec![4]);
     }
 
     #[test]
     fn an_open_anchor_may_be_closed_by_a_fill() {
         let old = "a\n# <!-- SECTION:A -->\nb\n";
         let new = "a\n# <!-- SECTION:A -->\nx\n# <!-- /SECTION:A -->\nb\n";
-        assert!(outside_changes(old, new, "d").unwrap().is_empty());
+        assert!(outside_changes(old, new, "d", false).unwrap().is_empty());
     }
 
     #[test]
     fn edits_above_below_and_removals_are_reported() {
         let new = "\"\"\"Doc.\"\"\"\nimport x\nimport y\n# <!-- SECTION:A -->\nz\n# <!-- /SECTION:A -->\n";
-        assert_eq!(outside_changes(OLD, new, "d").unwrap(), vec![3, 6]);
+        assert_eq!(outside_changes(OLD, new, "d", false).unwrap(), vec![3, 6]);
     }
 
     #[test]
     fn removing_an_end_marker_is_reported() {
         let new = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, new, "d").unwrap(), vec![3, 4]);
+        assert_eq!(outside_changes(OLD, new, "d", false).unwrap(), vec![3, 4]);
     }
 
     #[test]
     fn malformed_new_anchors_are_an_error() {
-        assert!(outside_changes(OLD, "# <!-- /SECTION:A -->\n", "d").is_err());
+        assert!(outside_changes(OLD, "# <!-- /SECTION:A -->\n", "d", false).is_err());
     }
 }

@@ -137,6 +137,12 @@ pub(crate) struct CodeMatch {
     /// `(^|_)api_keys?(_|$)`. What a thing is called says what it is for, whatever it calls.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) defined_names: Vec<String>,
+    /// The positive model of request headers: a call of `fastapi.Header` (or
+    /// `fastapi.params.Header`) that `calls` matches is not reported when the header it reads
+    /// (its `alias`, else its parameter's name; lowercase, `_` for `-`) is one of these:
+    /// `if_none_match`, `user_agent`. Any other header, or a computed alias, is reported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) allowed_headers: Vec<String>,
     /// Values only compared (`==`, `!=`, `in`, a `case` pattern) are read, not set: a fact
     /// there is not reported (`status == Status.FAILED` filters; `status = Status.FAILED`
     /// sets).

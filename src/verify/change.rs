@@ -84,9 +84,11 @@ pub(super) fn changes(root: &Path, base: &str, marker_folders: &[&str]) -> Resul
             status: ChangeStatus::Added,
             path,
             modes: None,
+            crlf_stored: false,
         });
     }
     git::pair_renames(&mut files);
+    mark_stored_crlf(root, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Changes {
         files,
@@ -163,12 +165,49 @@ pub(super) fn staged(root: &Path, marker_folders: &[&str]) -> Result<Changes> {
         .collect();
     let mut files = git::raw_diff(&listing.diff, &mut |path| Ok(staged.remove(path).flatten()))?;
     let (config, _) = read_base(root, base, &mut files, &listing.ignore_files)?;
+    mark_stored_crlf(root, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Changes {
         files,
         markers: listing.markers,
         config,
     })
+}
+
+/// Marks the files whose CRLF line endings git stores. A file that turned from LF to CRLF,
+/// every line, is a checkout's conversion (`core.autocrlf`) unless the index holds the CRLF
+/// (`git ls-files --eol`: `i/crlf`), as it does once the change is staged or committed.
+fn mark_stored_crlf(root: &Path, files: &mut [FileChange]) -> Result<()> {
+    let converted = |c: &FileChange| {
+        fn text(b: &Option<Vec<u8>>) -> Option<&str> {
+            b.as_deref().and_then(|b| std::str::from_utf8(b).ok())
+        }
+        matches!((text(&c.old), text(&c.new)), (Some(old), Some(new))
+            if !old.contains('\r') && crate::text::all_crlf(new))
+    };
+    let paths: Vec<&str> = files
+        .iter()
+        .filter(|c| converted(c))
+        .map(|c| c.path.as_str())
+        .collect();
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let mut args = vec!["ls-files", "--eol", "-z", "--"];
+    args.extend(paths);
+    let listed = git(root, &args)?;
+    let stored: Vec<String> = listed
+        .split(|b| *b == 0)
+        .filter_map(|entry| {
+            let entry = String::from_utf8_lossy(entry);
+            let (info, path) = entry.split_once('\t')?;
+            info.starts_with("i/crlf").then(|| path.to_string())
+        })
+        .collect();
+    for c in files.iter_mut().filter(|c| stored.contains(&c.path)) {
+        c.crlf_stored = true;
+    }
+    Ok(())
 }
 
 /// The untracked files that the base's rules do not ignore: each listed file, and the files

@@ -211,6 +211,7 @@ pub(super) fn raw_diff(
             old,
             new,
             modes,
+            crlf_stored: false,
         });
     }
     Ok(out)

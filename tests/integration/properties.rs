@@ -222,6 +222,7 @@ proptest! {
             old: Some(filled.clone().into_bytes()),
             new: Some(new),
             modes: None,
+            crlf_stored: false,
         };
         let findings = judge_changes(phase_d_rules(), &[change]);
         // Turning a CRLF's CR into LF moves a line break into a body: verify's fill-intact

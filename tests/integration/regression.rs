@@ -351,3 +351,43 @@ fn a_mode_change_is_an_edit_outside_the_anchors() {
     git(&repo, &["add", "-A"]);
     hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
 }
+
+/// Regression: a file turned from LF to CRLF and committed verified clean (every line changed in
+/// git's eyes), because a checkout's CRLF (`core.autocrlf`) is no edit; one CRLF line among LF
+/// ones went unseen too. Now the index decides: CRLF it holds is an edit.
+#[test]
+fn crlf_that_git_stores_is_an_edit_a_checkouts_is_not() {
+    let (_dir, repo) = generated(&["c"]);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Phase C"]);
+    let errors = repo.join("backend/app/utils/errors.py");
+    let lf = fs::read_to_string(&errors).unwrap();
+    let crlf = lf.replace('\n', "\r\n");
+    // A checkout's conversion, with a change inside the anchor: only the code is judged.
+    git(&repo, &["config", "core.autocrlf", "true"]);
+    let filled = crlf.replace(
+        "# <!-- /SECTION:STRUCTURE",
+        "RETRY_AFTER = 30\r\n# <!-- /SECTION:STRUCTURE",
+    );
+    fs::write(&errors, &filled).unwrap();
+    hivegen(&repo, &["verify", "--base", "HEAD"]).code(0);
+    // The same bytes stored as they are: every line of the file is an edit.
+    git(&repo, &["config", "core.autocrlf", "false"]);
+    fs::write(&errors, &crlf).unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "CRLF"]);
+    let out = hivegen(&repo, &["verify", "--base", "HEAD~1"]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("error[D-OUTSIDE-ANCHOR]"),
+        "{}",
+        out.stdout
+    );
+    // One CRLF line among LF ones, uncommitted.
+    git(&repo, &["checkout", "-q", "HEAD~1", "--", "."]);
+    fs::write(&errors, lf.replacen('\n', "\r\n", 1)).unwrap();
+    let out = hivegen(&repo, &["verify", "--base", "HEAD~1"]);
+    out.code(1);
+    assert!(out.stdout.contains("errors.py:1"), "{}", out.stdout);
+}

@@ -7,6 +7,7 @@ use std::ops::{ControlFlow, Range};
 use tree_sitter::Node;
 
 use super::resolve::identifier;
+use super::strings::string_value;
 use super::{preorder, PySource};
 
 /// Node kinds that iterate.
@@ -75,54 +76,48 @@ fn loops(node: Node<'_>) -> bool {
     .is_break()
 }
 
-/// Every name `src` defines, in snake case (`ApiKey` is `api_key`, `sessionExpiresAt` is
-/// `session_expires_at`): functions, classes, parameters, and the targets of assignments
-/// (a class's fields, `self.x = …`, each name of `a, b = …`), with the span of each.
-pub(crate) fn defined_names(src: &PySource<'_>) -> Vec<(String, Range<usize>)> {
-    if src.too_deep() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let mut push = |node: Node<'_>| {
-        if node.kind() == "identifier" {
-            out.push((
-                snake_case(&identifier(src.text_of(node))),
-                node.byte_range(),
-            ));
+/// The names `node` itself defines, in snake case (`ApiKey` is `api_key`, `sessionExpiresAt`
+/// is `session_expires_at`), with the node of each: a function's or a class's name, its
+/// parameters, and the targets of an assignment (a class's fields, `self.x = …`, each name of
+/// `a, b = …`). Called on every node of a file, this names everything the file defines.
+pub(super) fn names_defined_by<'t>(
+    src: &PySource<'_>,
+    node: Node<'t>,
+    out: &mut Vec<(String, Node<'t>)>,
+) {
+    let mut push = |n: Node<'t>| {
+        if n.kind() == "identifier" {
+            out.push((snake_case(&identifier(src.text_of(n))), n));
         }
     };
-    let _ = preorder(src.tree.root_node(), |node| {
-        match node.kind() {
-            "function_definition"
-            | "class_definition"
-            | "default_parameter"
-            | "typed_default_parameter" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    push(name);
-                }
+    match node.kind() {
+        "function_definition"
+        | "class_definition"
+        | "default_parameter"
+        | "typed_default_parameter" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                push(name);
             }
-            "parameters" | "lambda_parameters" => {
-                let mut c = node.walk();
-                for p in node.named_children(&mut c) {
-                    // `x`, and `x: int` (whose first child is its name).
-                    let name = if p.kind() == "typed_parameter" {
-                        p.named_child(0)
-                    } else {
-                        Some(p)
-                    };
-                    name.into_iter().for_each(&mut push);
-                }
-            }
-            "assignment" | "augmented_assignment" => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    targets(left, &mut push);
-                }
-            }
-            _ => {}
         }
-        ControlFlow::Continue(())
-    });
-    out
+        "parameters" | "lambda_parameters" => {
+            let mut c = node.walk();
+            for p in node.named_children(&mut c) {
+                // `x`, and `x: int` (whose first child is its name).
+                let name = if p.kind() == "typed_parameter" {
+                    p.named_child(0)
+                } else {
+                    Some(p)
+                };
+                name.into_iter().for_each(&mut push);
+            }
+        }
+        "assignment" | "augmented_assignment" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                targets(left, &mut push);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The names an assignment's left side binds: `x`, `self.x` (its `x`), `a, b`, `[a, *b]`.
@@ -141,6 +136,50 @@ fn targets<'t>(left: Node<'t>, push: &mut dyn FnMut(Node<'t>)) {
             }
         }
         _ => {}
+    }
+}
+
+/// The header a call at `callee` (a `Header()`) reads: its `alias="…"`, else the name of the
+/// parameter whose default or `Annotated` metadata it is; lowercase, `-` as `_` (FastAPI reads
+/// `if_none_match` from `If-None-Match`). `None` when the call belongs to no parameter or its
+/// alias is computed.
+pub(crate) fn header_of(src: &PySource<'_>, callee: Range<usize>) -> Option<String> {
+    let norm = |s: &str| identifier(s).to_lowercase().replace('-', "_");
+    let mut call = src
+        .tree
+        .root_node()
+        .descendant_for_byte_range(callee.start, callee.end)?;
+    while call.kind() != "call" {
+        call = call.parent()?;
+    }
+    if let Some(args) = call.child_by_field_name("arguments") {
+        let mut c = args.walk();
+        for arg in args.named_children(&mut c) {
+            let is_alias = arg.kind() == "keyword_argument"
+                && arg
+                    .child_by_field_name("name")
+                    .is_some_and(|n| src.text_of(n) == "alias");
+            if is_alias {
+                let value = arg.child_by_field_name("value")?;
+                return (value.kind() == "string")
+                    .then(|| string_value(src, value))
+                    .flatten()
+                    .map(|v| norm(&v));
+            }
+        }
+    }
+    let mut up = call.parent()?;
+    loop {
+        match up.kind() {
+            "default_parameter" | "typed_default_parameter" => {
+                return up.child_by_field_name("name").map(|n| norm(src.text_of(n)));
+            }
+            "typed_parameter" => return up.named_child(0).map(|n| norm(src.text_of(n))),
+            "function_definition" | "lambda" | "class_definition" | "block" | "module" => {
+                return None
+            }
+            _ => up = up.parent()?,
+        }
     }
 }
 
@@ -166,6 +205,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_header_a_parameter_reads() {
+        let text = "def f(a: str = Header(), b: Annotated[str | None, Header()] = None, c=Header(alias='If-None-Match'), d=Header(alias=n)):\n    x = Header()\n";
+        let src = PySource::parse(text);
+        let headers: Vec<Option<String>> = text
+            .match_indices("Header(")
+            .map(|(at, _)| header_of(&src, at..at + 6))
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                Some("a".into()),
+                Some("b".into()),
+                Some("if_none_match".into()),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
     fn names_in_snake_case() {
         for (name, snake) in [
             ("ApiKeyHash", "api_key_hash"),
@@ -183,7 +242,12 @@ mod tests {
     fn every_kind_of_definition_is_named() {
         let text = "class ApiKey:\n    token_hash: str\n    x = 1\n\ndef f(a, b: int, c=1, *, d: int = 2):\n    self.remember_me = True\n    e, [g, *h] = 1, [2, 3]\n\nk = lambda m: m\n";
         let src = PySource::parse(text);
-        let names: Vec<String> = defined_names(&src).into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = src
+            .facts()
+            .into_iter()
+            .filter(|f| f.kind == crate::rules::python::FactKind::Defined)
+            .map(|f| f.name)
+            .collect();
         assert_eq!(
             names,
             [

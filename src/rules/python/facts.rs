@@ -5,6 +5,7 @@ use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
+use super::defs::names_defined_by;
 use super::resolve::identifier;
 use super::strings::{holds_string, joined_text, string_fact, string_value};
 use super::{preorder, Fact, FactKind, PySource};
@@ -14,8 +15,18 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let aliases = src.aliases();
     let modules = src.module_names();
     let mut facts = Vec::new();
+    let mut defined = Vec::new();
     let _ = preorder(src.tree.root_node(), |node| {
         visit(src, node, &aliases, &mut facts);
+        names_defined_by(src, node, &mut defined);
+        for (name, at) in defined.drain(..) {
+            facts.push(Fact {
+                kind: FactKind::Defined,
+                name,
+                span: at.byte_range(),
+                external: false,
+            });
+        }
         if node.kind() == "call" {
             if let Some(what) = dynamic_access(src, node, &aliases, &modules) {
                 facts.push(Fact {

@@ -20,7 +20,7 @@ mod resolve;
 mod strings;
 mod stubs;
 
-pub(crate) use defs::{defined_names, looping_definitions};
+pub(crate) use defs::{header_of, looping_definitions};
 pub(crate) use facts::compared;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stubs::{non_stub_statements, unused_functions};
@@ -49,6 +49,9 @@ pub(crate) enum FactKind {
     Str,
     /// `def f` or `class C`: the name defined.
     Def,
+    /// A name the file defines (a function, a class, a parameter, an assignment's target), in
+    /// snake case: `ApiKey` is `api_key`.
+    Defined,
 }
 
 impl FactKind {
@@ -64,6 +67,7 @@ impl FactKind {
             FactKind::Syntax => "construct",
             FactKind::Str => "string",
             FactKind::Def => "definition",
+            FactKind::Defined => "name defined",
         }
     }
 }

@@ -54,6 +54,28 @@ pub(super) fn identifier(text: &str) -> String {
     }
 }
 
+/// The nodes that may hold statements (tree-sitter-python's node types with a `block` or a
+/// statement child), and the statement that holds an assignment.
+const STATEMENT_HOLDERS: [&str; 17] = [
+    "module",
+    "block",
+    "expression_statement",
+    "decorated_definition",
+    "function_definition",
+    "class_definition",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "except_clause",
+    "finally_clause",
+    "with_statement",
+    "match_statement",
+    "case_clause",
+];
+
 impl<'a> PySource<'a> {
     pub(super) fn text_of(&self, node: Node<'_>) -> &str {
         &self.text[node.byte_range()]
@@ -146,37 +168,52 @@ impl<'a> PySource<'a> {
         out
     }
 
+    /// The import statements and assignments of the file, at any depth of statements (in
+    /// functions, classes, `if`, `try`, ... and in broken code), in source order. Expressions
+    /// hold no statement, so they are not walked: a file of long expressions costs its
+    /// statements only.
+    fn binding_statements(&self) -> Vec<Node<'_>> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.tree.root_node()];
+        let mut cursor = self.tree.walk();
+        while let Some(node) = stack.pop() {
+            let kind = node.kind();
+            if matches!(
+                kind,
+                "import_statement" | "import_from_statement" | "assignment"
+            ) {
+                out.push(node);
+            }
+            // An assignment's right side may be another (`a = b = c`).
+            if STATEMENT_HOLDERS.contains(&kind) || kind == "assignment" || node.is_error() {
+                cursor.reset(node);
+                let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
+            }
+        }
+        out
+    }
+
     /// Local name -> full name, from every import of the file and every assignment of an
     /// imported name to a plain name.
     pub(super) fn aliases(&self) -> HashMap<String, String> {
         let mut map = HashMap::new();
         let mut assignments = Vec::new();
-        let mut stack = vec![self.tree.root_node()];
-        let mut cursor = self.tree.walk();
-        while let Some(node) = stack.pop() {
-            match node.kind() {
-                "import_statement" | "import_from_statement" => {
-                    for (full, local, _) in self.imports_of(node) {
-                        let Some(local) = local else { continue };
-                        let target = if node.kind() == "import_statement"
-                            && full.starts_with(&format!("{local}."))
-                        {
-                            local.clone()
-                        } else {
-                            full
-                        };
-                        map.insert(local, target);
-                    }
-                }
-                "assignment" => {
-                    assignments.push(node);
-                    cursor.reset(node);
-                    stack.extend(node.children(&mut cursor));
-                }
-                _ => {
-                    cursor.reset(node);
-                    stack.extend(node.children(&mut cursor));
-                }
+        for node in self.binding_statements() {
+            if node.kind() == "assignment" {
+                assignments.push(node);
+                continue;
+            }
+            for (full, local, _) in self.imports_of(node) {
+                let Some(local) = local else { continue };
+                let target = if node.kind() == "import_statement"
+                    && full.starts_with(&format!("{local}."))
+                {
+                    local.clone()
+                } else {
+                    full
+                };
+                map.insert(local, target);
             }
         }
         // `b = a; c = b` resolves through both: a few rounds reach every chain in practice.
@@ -195,9 +232,7 @@ impl<'a> PySource<'a> {
     /// is what `getattr` must not reach into).
     pub(super) fn module_names(&self) -> std::collections::HashSet<String> {
         let mut out = std::collections::HashSet::new();
-        let mut stack = vec![self.tree.root_node()];
-        let mut cursor = self.tree.walk();
-        while let Some(node) = stack.pop() {
+        for node in self.binding_statements() {
             match node.kind() {
                 "import_statement" => {
                     out.extend(
@@ -214,10 +249,7 @@ impl<'a> PySource<'a> {
                         }
                     }
                 }
-                _ => {
-                    cursor.reset(node);
-                    stack.extend(node.children(&mut cursor));
-                }
+                _ => {}
             }
         }
         out.insert("builtins".into());
