@@ -12,8 +12,7 @@ use super::{preorder, Fact, FactKind, PySource};
 
 /// Every fact of `src`, in source order.
 pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
-    let aliases = src.aliases();
-    let modules = src.module_names();
+    let (aliases, modules) = src.aliases_and_modules();
     let mut facts = Vec::new();
     let mut defined = Vec::new();
     let _ = preorder(src.tree.root_node(), |node| {

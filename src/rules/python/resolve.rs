@@ -197,9 +197,22 @@ impl<'a> PySource<'a> {
     /// Local name -> full name, from every import of the file and every assignment of an
     /// imported name to a plain name.
     pub(super) fn aliases(&self) -> HashMap<String, String> {
+        self.aliases_in(&self.binding_statements())
+    }
+
+    /// [`Self::aliases`] and the module names (see `modules_in`), from one walk of the
+    /// statements.
+    pub(super) fn aliases_and_modules(
+        &self,
+    ) -> (HashMap<String, String>, std::collections::HashSet<String>) {
+        let statements = self.binding_statements();
+        (self.aliases_in(&statements), self.modules_in(&statements))
+    }
+
+    fn aliases_in(&self, statements: &[Node<'_>]) -> HashMap<String, String> {
         let mut map = HashMap::new();
         let mut assignments = Vec::new();
-        for node in self.binding_statements() {
+        for &node in statements {
             if node.kind() == "assignment" {
                 assignments.push(node);
                 continue;
@@ -230,9 +243,9 @@ impl<'a> PySource<'a> {
     /// The local names bound to modules: by `import m` (or `import m as x`), and by
     /// `from p import m` when `m` is written in lowercase (classes are CapWords; a module
     /// is what `getattr` must not reach into).
-    pub(super) fn module_names(&self) -> std::collections::HashSet<String> {
+    fn modules_in(&self, statements: &[Node<'_>]) -> std::collections::HashSet<String> {
         let mut out = std::collections::HashSet::new();
-        for node in self.binding_statements() {
+        for &node in statements {
             match node.kind() {
                 "import_statement" => {
                     out.extend(
