@@ -92,8 +92,15 @@ pub(crate) fn line_end(text: &str, at: usize) -> usize {
     memchr::memchr2(b'\n', b'\r', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i)
 }
 
+/// True when `new` is `old` as a checkout with `core.autocrlf` may have written it: `old` has
+/// no `\r`, and every line of `new` that ends ends with `\r\n`. (One CRLF line among LF
+/// ones is no checkout's: git stores that `\r`.)
+pub(crate) fn crlf_checkout(old: &str, new: &str) -> bool {
+    !old.contains('\r') && all_crlf(new)
+}
+
 /// True when every line of `text` that ends ends with `\r\n`, and one does.
-pub(crate) fn all_crlf(text: &str) -> bool {
+fn all_crlf(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut any = false;
     for i in memchr::memchr_iter(b'\n', bytes) {

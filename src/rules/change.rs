@@ -78,6 +78,15 @@ pub fn judge_changes(set: &RuleSet, changes: &[FileChange]) -> Vec<Finding> {
     finish(out)
 }
 
+impl FileChange {
+    /// True when the file turned from LF to CRLF, every line, as a checkout with
+    /// `core.autocrlf` turns it (see [`crate::text::crlf_checkout`]).
+    pub(crate) fn crlf_checkout(&self) -> bool {
+        matches!((utf8(&self.old), utf8(&self.new)), (Some(old), Some(new))
+            if crate::text::crlf_checkout(old, new))
+    }
+}
+
 fn utf8(bytes: &Option<Vec<u8>>) -> Option<&str> {
     bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok())
 }

@@ -118,13 +118,12 @@ pub(crate) fn outside_changes(
 ) -> Result<Vec<usize>, AnchorError> {
     // A checkout with `core.autocrlf` turns an LF blob into a CRLF file, every line of it: not
     // an edit. One CRLF line among LF ones is (git stores that `\r`).
-    let checkout = !crlf_stored && !old.contains('\r') && crate::text::all_crlf(new);
-    let (old, new): (Cow<'_, str>, Cow<'_, str>) = if checkout {
-        (Cow::Borrowed(old), Cow::Owned(new.replace("\r\n", "\n")))
+    let new: Cow<'_, str> = if !crlf_stored && crate::text::crlf_checkout(old, new) {
+        Cow::Owned(new.replace("\r\n", "\n"))
     } else {
-        (Cow::Borrowed(old), Cow::Borrowed(new))
+        Cow::Borrowed(new)
     };
-    let (old, new) = (old.as_ref(), new.as_ref());
+    let new = new.as_ref();
     let (_, old_text) = anchor::split_bom(old);
     let (_, new_text) = anchor::split_bom(new);
     let new_anchors = anchor::parse(new_text)?;

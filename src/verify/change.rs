@@ -178,16 +178,9 @@ pub(super) fn staged(root: &Path, marker_folders: &[&str]) -> Result<Changes> {
 /// every line, is a checkout's conversion (`core.autocrlf`) unless the index holds the CRLF
 /// (`git ls-files --eol`: `i/crlf`), as it does once the change is staged or committed.
 fn mark_stored_crlf(root: &Path, files: &mut [FileChange]) -> Result<()> {
-    let converted = |c: &FileChange| {
-        fn text(b: &Option<Vec<u8>>) -> Option<&str> {
-            b.as_deref().and_then(|b| std::str::from_utf8(b).ok())
-        }
-        matches!((text(&c.old), text(&c.new)), (Some(old), Some(new))
-            if !old.contains('\r') && crate::text::all_crlf(new))
-    };
     let paths: Vec<&str> = files
         .iter()
-        .filter(|c| converted(c))
+        .filter(|c| c.crlf_checkout())
         .map(|c| c.path.as_str())
         .collect();
     if paths.is_empty() {
