@@ -1,6 +1,11 @@
 """Sign-in is throttled: repeated failures for one email, or from one client,
-are a 429 with Retry-After; the throttle is a route dependency, not middleware."""
+are a 429 with Retry-After; the throttle is a route dependency, not middleware.
 
+The limiters' windows are aligned on the clock, so a test whose sign-ins
+straddle the end of a 15-minute window would see the counts start afresh
+midway: every test here runs on a clock that stands still unless moved."""
+
+import pytest
 from fastapi.testclient import TestClient
 
 from app.main import app
@@ -9,6 +14,26 @@ from app.routing import auth
 PASSWORD = "correct horse battery"
 PER_EMAIL = auth.LOGIN_FAILURES_PER_EMAIL.limit
 PER_CLIENT = auth.LOGIN_FAILURES_PER_CLIENT.limit
+WINDOW = auth.LOGIN_FAILURES_PER_EMAIL.window_seconds
+
+
+class StillClock:
+    """A clock that shows ``now`` until a test moves it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> StillClock:
+    """Both sign-in limiters on one clock, at the start of a window."""
+    still = StillClock(now=100 * WINDOW)
+    for limiter in (auth.LOGIN_FAILURES_PER_EMAIL, auth.LOGIN_FAILURES_PER_CLIENT):
+        monkeypatch.setattr(limiter, "_clock", still)
+    return still
 
 
 def login(client: TestClient, email: str, password: str):
@@ -72,6 +97,20 @@ def test_failures_from_one_client_are_throttled_across_emails(
     # Every email now, even a real one with its password: the client is spent.
     assert_throttled(login(client, "fresh@example.com", "wrong!"))
     assert_throttled(login(client, "ada@example.com", PASSWORD))
+
+
+def test_the_next_window_lets_a_throttled_email_try_again(
+    client: TestClient, clock: StillClock
+) -> None:
+    register(client, "ada@example.com")
+    for _ in range(PER_EMAIL):
+        login(client, "ada@example.com", "wrong!")
+    clock.now += WINDOW - 1
+    response = login(client, "ada@example.com", PASSWORD)
+    assert_throttled(response)
+    assert response.headers["Retry-After"] == "1"
+    clock.now += 1
+    assert login(client, "ada@example.com", PASSWORD).status_code == 200
 
 
 def test_clients_are_counted_apart(client: TestClient) -> None:
