@@ -121,14 +121,11 @@ impl<'a> PySource<'a> {
 
     /// Parses `text`, the source of `module` (from [`module_of`]), if known.
     pub(crate) fn parse_module(text: &'a str, module: Option<Module>) -> Self {
-        let text = prepare(text);
         let mut parser = Parser::new();
         parser
             .set_language(&language())
             .expect("the bundled tree-sitter-python matches the tree-sitter version");
-        let tree = parser
-            .parse(text.as_ref(), None)
-            .expect("parsing without a timeout always yields a tree");
+        let (text, tree) = parse_prepared(&mut parser, text);
         let too_deep = deeper_than(&tree, MAX_DEPTH);
         Self {
             text,
@@ -209,16 +206,106 @@ fn deeper_than(tree: &Tree, limit: usize) -> bool {
     }
 }
 
-/// The text tree-sitter reads: a lone `\r` ends a line for Python, so it becomes `\n`; a line
-/// holding only a comment becomes blank (tree-sitter-python's scanner rescans runs of comment
-/// lines, which made parsing quadratic in their number). Both keep every byte offset.
-fn prepare(text: &str) -> Cow<'_, str> {
+/// How many times a file is parsed again with lines given back (see [`parse_prepared`]) before
+/// it is parsed as it is, every comment line kept.
+const REPARSES: usize = 8;
+
+/// The text tree-sitter reads (see [`prepare`]) and its tree. A line blanked as a comment may
+/// lie in a string as Python reads it (`x = """`, then `#"""` closing it, then `import jwt`):
+/// blanking it would hide the code after it. So every blanked line that the tree shows in a
+/// string (or an error) gets its text back and the file is parsed again, until none does;
+/// after [`REPARSES`] rounds, the file is parsed with every comment line as written.
+fn parse_prepared<'a>(parser: &mut Parser, text: &'a str) -> (Cow<'a, str>, Tree) {
+    let parse = |parser: &mut Parser, text: &str| {
+        parser
+            .parse(text, None)
+            .expect("parsing without a timeout always yields a tree")
+    };
+    let (mut prepared, mut blanked) = prepare(text);
+    let mut tree = parse(parser, &prepared);
+    for round in 0..=REPARSES {
+        let inside = in_strings(&tree, &blanked);
+        if inside.is_empty() {
+            break;
+        }
+        let mut bytes = prepared.into_owned().into_bytes();
+        let restore = if round == REPARSES { &blanked } else { &inside };
+        for r in restore {
+            bytes[r.clone()].copy_from_slice(&text.as_bytes()[r.clone()]);
+        }
+        prepared = Cow::Owned(String::from_utf8(bytes).expect("whole lines restored"));
+        if round == REPARSES {
+            blanked.clear();
+        } else {
+            // `inside` is a subsequence of `blanked`: one pass takes it out.
+            let mut restored = inside.iter().peekable();
+            blanked.retain(|r| restored.next_if_eq(&r).is_none());
+        }
+        tree = parse(parser, &prepared);
+    }
+    (prepared, tree)
+}
+
+/// Of the `blanked` ranges (in order), those that start inside a string or an error node of
+/// `tree`, or after a string that never ends (the parser leaves what follows it out of every
+/// node): one walk, gathering the (merged) ranges of such nodes.
+fn in_strings(tree: &Tree, blanked: &[Range<usize>]) -> Vec<Range<usize>> {
+    if blanked.is_empty() {
+        return Vec::new();
+    }
+    let mut holders: Vec<Range<usize>> = Vec::new();
+    let mut open = Vec::new();
+    let root = tree.root_node();
+    let _ = preorder(root, |node| {
+        match node.kind() {
+            "string_start" => open.push(node.start_byte()),
+            "string_end" => drop(open.pop()),
+            _ => {}
+        }
+        if node.is_error() || matches!(node.kind(), "string" | "string_content") {
+            let r = node.byte_range();
+            match holders.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => holders.push(r),
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if let Some(&start) = open.first() {
+        let end = root.end_byte().max(blanked[blanked.len() - 1].end);
+        holders.retain(|h| h.start < start);
+        match holders.last_mut() {
+            Some(last) if start < last.end => last.end = end,
+            _ => holders.push(start..end),
+        }
+    }
+    let mut holder = holders.iter().peekable();
+    blanked
+        .iter()
+        .filter(|b| {
+            while holder.next_if(|h| h.end <= b.start).is_some() {}
+            holder.peek().is_some_and(|h| h.start <= b.start)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The text tree-sitter reads first, and the ranges it blanked: a lone `\r` ends a line for
+/// Python, so it becomes `\n`; a line holding only a comment becomes blank from its `#` on
+/// (tree-sitter-python's scanner rescans runs of comment lines, which made parsing quadratic
+/// in their number). Both keep every byte offset.
+fn prepare(text: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
     let bytes = text.as_bytes();
     let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
-    let comment_line =
-        crate::text::lines(text).any(|l| is_comment_line(&text[l.start..l.content_end]));
-    if !lone_cr && !comment_line {
-        return Cow::Borrowed(text);
+    let blanked: Vec<Range<usize>> = crate::text::lines(text)
+        .filter_map(|l| {
+            let line = &text[l.start..l.content_end];
+            is_comment_line(line)
+                .then(|| l.start + line.find('#').expect("a comment line holds #")..l.content_end)
+        })
+        .collect();
+    if !lone_cr && blanked.is_empty() {
+        return (Cow::Borrowed(text), blanked);
     }
     let mut out = bytes.to_vec();
     for i in memchr::memchr_iter(b'\r', bytes) {
@@ -226,14 +313,11 @@ fn prepare(text: &str) -> Cow<'_, str> {
             out[i] = b'\n';
         }
     }
-    for l in crate::text::lines(text) {
-        let line = &text[l.start..l.content_end];
-        if is_comment_line(line) {
-            let hash = l.start + line.find('#').expect("a comment line holds #");
-            out[hash..l.content_end].fill(b' ');
-        }
+    for r in &blanked {
+        out[r.clone()].fill(b' ');
     }
-    Cow::Owned(String::from_utf8(out).expect("ASCII replacements keep UTF-8 valid"))
+    let out = String::from_utf8(out).expect("ASCII replacements keep UTF-8 valid");
+    (Cow::Owned(out), blanked)
 }
 
 fn is_comment_line(line: &str) -> bool {

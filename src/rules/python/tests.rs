@@ -121,9 +121,27 @@ fn a_lone_carriage_return_ends_a_comment_as_it_does_for_python() {
 #[test]
 fn comment_lines_are_blanked_keeping_every_offset() {
     let text = "# one\n  # two\nx = 1  # three\n";
-    let prepared = prepare(text);
+    let (prepared, blanked) = prepare(text);
+    assert_eq!(blanked, [0..5, 8..13]);
     assert_eq!(prepared.len(), text.len());
     assert_eq!(prepared, "     \n       \nx = 1  # three\n");
+}
+
+#[test]
+fn a_comment_line_that_ends_a_string_as_python_reads_it_is_not_blanked() {
+    // Python: the string closes on line 2, `import jwt` runs, line 4 is a comment.
+    let text = "NOTE = \"\"\"\n#\"\"\"\nimport jwt\n#\"\"\"\n";
+    assert_eq!(facts(text, FactKind::Import), ["jwt"]);
+    let text = "NOTE = '''\n  #'''; import jwt\n";
+    assert_eq!(facts(text, FactKind::Import), ["jwt"]);
+}
+
+#[test]
+fn comment_lines_in_a_docstring_are_its_text() {
+    let text = "def f():\n    \"\"\"Use:\n    # from jwt import encode\n    \"\"\"\n";
+    let src = PySource::parse(text);
+    assert_eq!(src.text, text);
+    assert!(facts(text, FactKind::Import).is_empty());
 }
 
 #[test]
