@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::ops::{ControlFlow, Range};
 
-use tree_sitter::{Language, Node, Parser, Tree};
+use tree_sitter::{Language, Node, Parser, Point, Tree};
 
 mod defs;
 mod facts;
@@ -92,8 +92,8 @@ pub(crate) fn language() -> Language {
 
 /// A parsed Python file.
 pub(crate) struct PySource<'a> {
-    /// The text as parsed: the file's text with each lone `\r` made `\n` and each
-    /// comment-only line blanked, byte for byte the same length (so spans hold for both).
+    /// The text as parsed: the file's text with each lone `\r` made `\n`, byte for byte the
+    /// same length (so spans hold for both).
     pub(crate) text: Cow<'a, str>,
     /// Its syntax tree (possibly with error nodes: a broken file still yields facts).
     pub(crate) tree: Tree,
@@ -206,53 +206,83 @@ fn deeper_than(tree: &Tree, limit: usize) -> bool {
     }
 }
 
-/// How many times a file is parsed again with lines given back (see [`parse_prepared`]) before
-/// it is parsed as it is, every comment line kept.
+/// How many times a file is parsed again with comment lines given back (see
+/// [`parse_prepared`]) before it is parsed whole.
 const REPARSES: usize = 8;
 
-/// The text tree-sitter reads (see [`prepare`]) and its tree. A line blanked as a comment may
-/// lie in a string as Python reads it (`x = """`, then `#"""` closing it, then `import jwt`):
-/// blanking it would hide the code after it. So every blanked line that the tree shows in a
-/// string (or an error) gets its text back and the file is parsed again, until none does;
-/// after [`REPARSES`] rounds, the file is parsed with every comment line as written.
+/// A line holding only a comment, which the parser is told to skip: the bytes from its `#` to
+/// its end, and where they start and end as tree-sitter counts rows and columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CommentLine {
+    bytes: Range<usize>,
+    start: Point,
+    end: Point,
+}
+
+/// The text tree-sitter reads (see [`prepare`]) and its tree, parsed without the comment
+/// lines: tree-sitter-python's scanner rescans each run of comment lines, which made parsing
+/// quadratic in their number, so they are left out of the parser's included ranges (every
+/// byte offset holds). A line that starts with `#` may lie in a string as Python reads it
+/// (`x = """`, then `#"""` closing it, then `import jwt`): leaving it out would hide the code
+/// after it. So every skipped line that the tree shows in a string, an error, or after a
+/// string that never ends is given back and the file parsed again, until none is; after
+/// [`REPARSES`] rounds, the file is parsed whole.
 fn parse_prepared<'a>(parser: &mut Parser, text: &'a str) -> (Cow<'a, str>, Tree) {
-    let parse = |parser: &mut Parser, text: &str| {
-        parser
-            .parse(text, None)
-            .expect("parsing without a timeout always yields a tree")
-    };
-    let (mut prepared, mut blanked) = prepare(text);
-    let mut tree = parse(parser, &prepared);
+    let (text, mut skipped) = prepare(text);
+    let mut tree = parse_skipping(parser, &text, &skipped);
     for round in 0..=REPARSES {
-        let inside = in_strings(&tree, &blanked);
+        let inside = in_strings(&tree, &skipped);
         if inside.is_empty() {
             break;
         }
-        let mut bytes = prepared.into_owned().into_bytes();
-        let restore = if round == REPARSES { &blanked } else { &inside };
-        for r in restore {
-            bytes[r.clone()].copy_from_slice(&text.as_bytes()[r.clone()]);
-        }
-        prepared = Cow::Owned(String::from_utf8(bytes).expect("whole lines restored"));
         if round == REPARSES {
-            blanked.clear();
+            skipped.clear();
         } else {
-            // `inside` is a subsequence of `blanked`: one pass takes it out.
-            let mut restored = inside.iter().peekable();
-            blanked.retain(|r| restored.next_if_eq(&r).is_none());
+            // `inside` is a subsequence of `skipped`: one pass takes it out.
+            let mut given_back = inside.iter().peekable();
+            skipped.retain(|c| given_back.next_if_eq(&c).is_none());
         }
-        tree = parse(parser, &prepared);
+        tree = parse_skipping(parser, &text, &skipped);
     }
-    (prepared, tree)
+    (text, tree)
 }
 
-/// Of the `blanked` ranges (in order), those that start inside a string or an error node of
+/// `text` parsed as if the `skipped` lines were not there.
+fn parse_skipping(parser: &mut Parser, text: &str, skipped: &[CommentLine]) -> Tree {
+    let mut included = Vec::with_capacity(skipped.len() + 1);
+    let (mut from, mut from_point) = (0, Point::new(0, 0));
+    for c in skipped {
+        if c.bytes.start > from {
+            included.push(tree_sitter::Range {
+                start_byte: from,
+                end_byte: c.bytes.start,
+                start_point: from_point,
+                end_point: c.start,
+            });
+        }
+        (from, from_point) = (c.bytes.end, c.end);
+    }
+    included.push(tree_sitter::Range {
+        start_byte: from,
+        end_byte: usize::MAX,
+        start_point: from_point,
+        end_point: Point::new(usize::MAX, usize::MAX),
+    });
+    parser
+        .set_included_ranges(&included)
+        .expect("the ranges between comment lines are in order and apart");
+    parser
+        .parse(text, None)
+        .expect("parsing without a timeout always yields a tree")
+}
+
+/// Of the `skipped` lines (in order), those that start inside a string or an error node of
 /// `tree`, or after a string that never ends (the parser leaves what follows it out of every
 /// node): one walk, gathering the (merged) ranges of such nodes.
-fn in_strings(tree: &Tree, blanked: &[Range<usize>]) -> Vec<Range<usize>> {
-    if blanked.is_empty() {
+fn in_strings(tree: &Tree, skipped: &[CommentLine]) -> Vec<CommentLine> {
+    let Some(last) = skipped.last() else {
         return Vec::new();
-    }
+    };
     let mut holders: Vec<Range<usize>> = Vec::new();
     let mut open = Vec::new();
     let root = tree.root_node();
@@ -272,7 +302,7 @@ fn in_strings(tree: &Tree, blanked: &[Range<usize>]) -> Vec<Range<usize>> {
         ControlFlow::Continue(())
     });
     if let Some(&start) = open.first() {
-        let end = root.end_byte().max(blanked[blanked.len() - 1].end);
+        let end = root.end_byte().max(last.bytes.end);
         holders.retain(|h| h.start < start);
         match holders.last_mut() {
             Some(last) if start < last.end => last.end = end,
@@ -280,32 +310,38 @@ fn in_strings(tree: &Tree, blanked: &[Range<usize>]) -> Vec<Range<usize>> {
         }
     }
     let mut holder = holders.iter().peekable();
-    blanked
+    skipped
         .iter()
-        .filter(|b| {
-            while holder.next_if(|h| h.end <= b.start).is_some() {}
-            holder.peek().is_some_and(|h| h.start <= b.start)
+        .filter(|c| {
+            while holder.next_if(|h| h.end <= c.bytes.start).is_some() {}
+            holder.peek().is_some_and(|h| h.start <= c.bytes.start)
         })
         .cloned()
         .collect()
 }
 
-/// The text tree-sitter reads first, and the ranges it blanked: a lone `\r` ends a line for
-/// Python, so it becomes `\n`; a line holding only a comment becomes blank from its `#` on
-/// (tree-sitter-python's scanner rescans runs of comment lines, which made parsing quadratic
-/// in their number). Both keep every byte offset.
-fn prepare(text: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
+/// The text tree-sitter reads, and its comment-only lines: a lone `\r` ends a line for Python,
+/// so it becomes `\n` (keeping every byte offset).
+fn prepare(text: &str) -> (Cow<'_, str>, Vec<CommentLine>) {
     let bytes = text.as_bytes();
     let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
-    let blanked: Vec<Range<usize>> = crate::text::lines(text)
-        .filter_map(|l| {
+    let comments = crate::text::lines(text)
+        .enumerate()
+        .filter_map(|(row, l)| {
             let line = &text[l.start..l.content_end];
-            is_comment_line(line)
-                .then(|| l.start + line.find('#').expect("a comment line holds #")..l.content_end)
+            let hash = line
+                .trim_start_matches([' ', '\t', '\u{c}'])
+                .starts_with('#')
+                .then(|| line.find('#').expect("a comment line holds #"))?;
+            Some(CommentLine {
+                bytes: l.start + hash..l.content_end,
+                start: Point::new(row, hash),
+                end: Point::new(row, line.len()),
+            })
         })
         .collect();
-    if !lone_cr && blanked.is_empty() {
-        return (Cow::Borrowed(text), blanked);
+    if !lone_cr {
+        return (Cow::Borrowed(text), comments);
     }
     let mut out = bytes.to_vec();
     for i in memchr::memchr_iter(b'\r', bytes) {
@@ -313,16 +349,8 @@ fn prepare(text: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
             out[i] = b'\n';
         }
     }
-    for r in &blanked {
-        out[r.clone()].fill(b' ');
-    }
     let out = String::from_utf8(out).expect("ASCII replacements keep UTF-8 valid");
-    (Cow::Owned(out), blanked)
-}
-
-fn is_comment_line(line: &str) -> bool {
-    line.trim_start_matches([' ', '\t', '\u{c}'])
-        .starts_with('#')
+    (Cow::Owned(out), comments)
 }
 
 #[cfg(test)]

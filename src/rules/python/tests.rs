@@ -119,12 +119,32 @@ fn a_lone_carriage_return_ends_a_comment_as_it_does_for_python() {
 }
 
 #[test]
-fn comment_lines_are_blanked_keeping_every_offset() {
-    let text = "# one\n  # two\nx = 1  # three\n";
-    let (prepared, blanked) = prepare(text);
-    assert_eq!(blanked, [0..5, 8..13]);
-    assert_eq!(prepared.len(), text.len());
-    assert_eq!(prepared, "     \n       \nx = 1  # three\n");
+fn comment_lines_are_skipped_with_their_rows_and_columns() {
+    let text = "# one\n  # two\r\nx = 1  # three\n";
+    let (prepared, skipped) = prepare(text);
+    assert_eq!(prepared, text);
+    let at: Vec<_> = skipped
+        .iter()
+        .map(|c| {
+            (
+                c.bytes.clone(),
+                (c.start.row, c.start.column),
+                (c.end.row, c.end.column),
+            )
+        })
+        .collect();
+    assert_eq!(at, [(0..5, (0, 0), (0, 5)), (8..13, (1, 2), (1, 7))]);
+    // What follows a skipped line is read where it is.
+    let src = PySource::parse(text);
+    let x = src.tree.root_node().named_child(0).expect("the assignment");
+    assert_eq!((x.start_position().row, x.start_position().column), (2, 0));
+    assert_eq!(x.start_byte(), 15);
+}
+
+#[test]
+fn a_long_run_of_comment_lines_then_code_is_read() {
+    let text = format!("{}import jwt\n", "    # note\n".repeat(5000));
+    assert_eq!(facts(&text, FactKind::Import), ["jwt"]);
 }
 
 #[test]
