@@ -98,8 +98,9 @@ pub(crate) fn refuse_escape(root: &Path, path: &Path) -> io::Result<()> {
     }
 }
 
-/// The bytes of `path`, `None` if it does not exist; a file larger than [`MAX_FILE_BYTES`] is
-/// an error (`InvalidData`) rather than a read of gigabytes.
+/// The bytes of `path`, `None` if it does not exist or is a folder (a folder where a file
+/// belongs holds no file: `docs/BUILD_PHASE_D_COMPLETE/` is no marker); a file larger than
+/// [`MAX_FILE_BYTES`] is an error (`InvalidData`) rather than a read of gigabytes.
 pub(crate) fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let file = match std::fs::File::open(path) {
@@ -107,6 +108,9 @@ pub(crate) fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
+    if file.metadata()?.is_dir() {
+        return Ok(None);
+    }
     let mut bytes = Vec::new();
     let limit = MAX_FILE_BYTES as u64;
     file.take(limit + 1).read_to_end(&mut bytes)?;

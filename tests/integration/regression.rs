@@ -4,7 +4,8 @@
 use std::fs;
 
 use crate::support::repos::{
-    committed_handwritten_repo, generated, manifest, mini_scaffold as scaffolded, run_with,
+    committed_handwritten_repo, generated, manifest, mini_scaffold as scaffolded, phase_c_repo,
+    run_with,
 };
 use crate::support::{git, hivegen_in as hivegen, Env, Run};
 
@@ -390,4 +391,37 @@ fn crlf_that_git_stores_is_an_edit_a_checkouts_is_not() {
     let out = hivegen(&repo, &["verify", "--base", "HEAD~1"]);
     out.code(1);
     assert!(out.stdout.contains("errors.py:1"), "{}", out.stdout);
+}
+
+/// Regression: a folder where the marker belongs (`docs/BUILD_PHASE_D_COMPLETE/README` holding
+/// the marker's words) stopped `verify` with an I/O error, "Is a directory" (exit 2). A folder is
+/// no marker, and what it holds is a file the phase created.
+#[test]
+fn a_folder_at_the_markers_path_is_no_marker() {
+    let (_dir, repo) = phase_c_repo();
+    hivegen(&repo, &["phase", "d"]).code(0);
+    let marker = repo.join("docs/BUILD_PHASE_D_COMPLETE");
+    fs::remove_file(&marker).unwrap();
+    fs::create_dir(&marker).unwrap();
+    fs::write(marker.join("README"), "PHASE D COMPLETE\n").unwrap();
+    for args in [&["verify", "--base", "HEAD"][..], &["verify"][..]] {
+        let out = hivegen(&repo, args);
+        assert!(
+            out.stderr.is_empty() || !out.stderr.contains("error[io]"),
+            "{}",
+            out.stderr
+        );
+        if args.len() > 1 {
+            out.code(1);
+            assert!(
+                out.stdout
+                    .contains("`docs/BUILD_PHASE_D_COMPLETE/README` is a new file"),
+                "{}",
+                out.stdout
+            );
+        } else {
+            // The tree alone: Phase C is complete, Phase D is not (its marker is missing).
+            out.code(0);
+        }
+    }
 }
