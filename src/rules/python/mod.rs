@@ -207,8 +207,8 @@ fn deeper_than(tree: &Tree, limit: usize) -> bool {
 }
 
 /// How many times a file is parsed again with comment lines given back (see
-/// [`parse_prepared`]) before it is parsed whole.
-const REPARSES: usize = 8;
+/// [`parse_prepared`]) before every comment line with a quote is.
+const REPARSES: usize = 16;
 
 /// A line holding only a comment, which the parser is told to skip: the bytes from its `#` to
 /// its end, and where they start and end as tree-sitter counts rows and columns.
@@ -224,22 +224,24 @@ struct CommentLine {
 /// quadratic in their number, so they are left out of the parser's included ranges (every
 /// byte offset holds). A line that starts with `#` may lie in a string as Python reads it
 /// (`x = """`, then `#"""` closing it, then `import jwt`): leaving it out would hide the code
-/// after it. So every skipped line that the tree shows in a string, an error, or after a
-/// string that never ends is given back and the file parsed again, until none is; after
-/// [`REPARSES`] rounds, the file is parsed whole.
+/// after it. So the skipped lines where a string of the tree would end (see [`in_strings`])
+/// are given back and the file parsed again, until there is none; after [`REPARSES`] rounds,
+/// every skipped line with a quote in it is given back at once. Lines without quotes stay
+/// out: they cannot end a string, so whatever they lie in, leaving them out changes no code,
+/// and a long run of them costs what blank lines cost.
 fn parse_prepared<'a>(parser: &mut Parser, text: &'a str) -> (Cow<'a, str>, Tree) {
     let (text, mut skipped) = prepare(text);
     let mut tree = parse_skipping(parser, &text, &skipped);
     for round in 0..=REPARSES {
-        let inside = in_strings(&tree, &skipped);
-        if inside.is_empty() {
+        let given_back = in_strings(&text, &tree, &skipped);
+        if given_back.is_empty() {
             break;
         }
         if round == REPARSES {
-            skipped.clear();
+            skipped.retain(|c| !text[c.bytes.clone()].contains(['"', '\'']));
         } else {
-            // `inside` is a subsequence of `skipped`: one pass takes it out.
-            let mut given_back = inside.iter().peekable();
+            // `given_back` is a subsequence of `skipped`: one pass takes it out.
+            let mut given_back = given_back.iter().peekable();
             skipped.retain(|c| given_back.next_if_eq(&c).is_none());
         }
         tree = parse_skipping(parser, &text, &skipped);
@@ -276,48 +278,66 @@ fn parse_skipping(parser: &mut Parser, text: &str, skipped: &[CommentLine]) -> T
         .expect("parsing without a timeout always yields a tree")
 }
 
-/// Of the `skipped` lines (in order), those that start inside a string or an error node of
-/// `tree`, or after a string that never ends (the parser leaves what follows it out of every
-/// node): one walk, gathering the (merged) ranges of such nodes.
-fn in_strings(tree: &Tree, skipped: &[CommentLine]) -> Vec<CommentLine> {
+/// Of the `skipped` lines (in order), those the parser must read: for each string of `tree`
+/// (and each string that never ends, which the parser leaves open to the end of the file), the
+/// first skipped line inside it that holds its closing quotes, where Python ends it. For an
+/// error node, whose strings are unknown, the first skipped line inside it with any quote. A
+/// line without those quotes cannot end a string, so leaving it out changes no code.
+fn in_strings(text: &str, tree: &Tree, skipped: &[CommentLine]) -> Vec<CommentLine> {
     let Some(last) = skipped.last() else {
         return Vec::new();
     };
-    let mut holders: Vec<Range<usize>> = Vec::new();
-    let mut open = Vec::new();
     let root = tree.root_node();
+    let end = root.end_byte().max(last.bytes.end);
+    // Each string's range and closing quotes (`None`: any quote), in preorder.
+    let mut holders: Vec<(Range<usize>, Option<&str>)> = Vec::new();
+    let mut open: Vec<(usize, &str)> = Vec::new();
     let _ = preorder(root, |node| {
         match node.kind() {
-            "string_start" => open.push(node.start_byte()),
+            "string" => holders.push((node.byte_range(), Some(closing_quotes(text, node)))),
+            "string_start" => open.push((node.start_byte(), closing_quotes(text, node))),
             "string_end" => drop(open.pop()),
+            _ if node.is_error() => holders.push((node.byte_range(), None)),
             _ => {}
-        }
-        if node.is_error() || matches!(node.kind(), "string" | "string_content") {
-            let r = node.byte_range();
-            match holders.last_mut() {
-                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-                _ => holders.push(r),
-            }
         }
         ControlFlow::Continue(())
     });
-    if let Some(&start) = open.first() {
-        let end = root.end_byte().max(last.bytes.end);
-        holders.retain(|h| h.start < start);
-        match holders.last_mut() {
-            Some(last) if start < last.end => last.end = end,
-            _ => holders.push(start..end),
-        }
-    }
-    let mut holder = holders.iter().peekable();
-    skipped
+    holders.extend(
+        open.into_iter()
+            .map(|(start, quotes)| (start..end, Some(quotes))),
+    );
+    let mut out: Vec<CommentLine> = holders
         .iter()
-        .filter(|c| {
-            while holder.next_if(|h| h.end <= c.bytes.start).is_some() {}
-            holder.peek().is_some_and(|h| h.start <= c.bytes.start)
+        .filter_map(|(range, quotes)| {
+            let from = skipped.partition_point(|c| c.bytes.start < range.start);
+            skipped[from..]
+                .iter()
+                .take_while(|c| c.bytes.start < range.end)
+                .find(|c| {
+                    let line = &text[c.bytes.clone()];
+                    match quotes {
+                        Some(q) => line.contains(q),
+                        None => line.contains(['"', '\'']),
+                    }
+                })
+                .cloned()
         })
-        .cloned()
-        .collect()
+        .collect();
+    out.sort_by_key(|c| c.bytes.start);
+    out.dedup();
+    out
+}
+
+/// The quotes that end the string `node` starts (`"""` for `rb"""…`, `'` for `f'…`).
+fn closing_quotes<'t>(text: &'t str, node: Node<'_>) -> &'t str {
+    let at = &text[node.start_byte()..];
+    let body = at.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let quote = if body.starts_with('\'') { "'" } else { "\"" };
+    if body.starts_with(&quote.repeat(3)) {
+        &body[..3]
+    } else {
+        &body[..1.min(body.len())]
+    }
 }
 
 /// The text tree-sitter reads, and its comment-only lines: a lone `\r` ends a line for Python,

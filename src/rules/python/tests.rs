@@ -157,6 +157,34 @@ fn a_comment_line_that_ends_a_string_as_python_reads_it_is_not_blanked() {
 }
 
 #[test]
+fn strings_closed_by_comment_lines_one_after_another_are_all_read() {
+    // Python: each string ends on its `#"""` line; every `import` runs.
+    let mut text = String::new();
+    for i in 0..20 {
+        text.push_str(&format!(
+            "s{i} = \"\"\"\n# it's text\n#\"\"\"\nimport m{i}\n"
+        ));
+    }
+    let imports = facts(&text, FactKind::Import);
+    assert_eq!(imports.len(), 20, "{imports:?}");
+    assert_eq!(imports[19], "m19");
+}
+
+#[test]
+fn only_a_comment_line_with_the_strings_own_quotes_ends_it() {
+    let text = format!(
+        "x = \"\"\"\n{}\"\"\"\nimport jwt\n",
+        "# don't\n".repeat(3000)
+    );
+    assert_eq!(facts(&text, FactKind::Import), ["jwt"]);
+    let text = format!(
+        "x = '''\n{}#'''\nimport jwt\n",
+        "# \"quoted\"\n".repeat(3000)
+    );
+    assert_eq!(facts(&text, FactKind::Import), ["jwt"]);
+}
+
+#[test]
 fn comment_lines_in_a_docstring_are_its_text() {
     let text = "def f():\n    \"\"\"Use:\n    # from jwt import encode\n    \"\"\"\n";
     let src = PySource::parse(text);
