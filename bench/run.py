@@ -186,6 +186,10 @@ def linear_section(runs, rg):
     lines = {
         "comment": lambda i: f"# note {i}: what this column means, and why it is kept as it is\n",
         "code": lambda i: f"value_{i} = {i} + len('some text to make the line longer')\n",
+        # A string opened, then comment lines with quotes in them (the first ends the string, as
+        # Python reads it): each one a line the parser might have to read again.
+        "quoted comment": lambda i: ('NOTE = """\n' if i == 0 else "")
+        + f'# note {i}: it\'s "what" this column means """\n',
         # Every line a finding (D-ORM-RELATIONSHIP): the cost of reporting must be linear too.
         "forbidden": lambda i: ("from sqlalchemy.orm import relationship\n" if i == 0 else "")
         + f"r_{i} = relationship('Project{i}')\n",
