@@ -56,14 +56,22 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
     };
     let complete = tree::complete_phases(registry, repo)?;
     require_hivesync(registry, repo)?;
-    let mut findings = tree::judge_complete(registry, &complete, repo, base.is_none())?;
     let ids: Vec<String> = complete.iter().map(|p| p.spec.id.clone()).collect();
-    // Without a base, the whole tree is judged: every anchor anywhere. With one, only the
-    // change is read, so that the cost follows the size of the change.
-    if base.is_none() {
-        if let Some(latest) = complete.last() {
-            findings.extend(tree::judge_all_anchors(&repo.root, latest, &ids)?);
-        }
+    // Without a base, the whole tree is judged: every anchor anywhere (walked while the files
+    // the phases fill are judged). With one, only the change is read, so that the cost follows
+    // the size of the change.
+    let (findings, anchors) = std::thread::scope(|scope| {
+        let anchors = complete
+            .last()
+            .filter(|_| base.is_none())
+            .map(|latest| scope.spawn(|| tree::judge_all_anchors(&repo.root, latest, &ids)));
+        let filled = tree::judge_complete(registry, &complete, repo, base.is_none());
+        let anchors = anchors.map(|walk| walk.join().expect("the anchor walk does not panic"));
+        (filled, anchors)
+    });
+    let mut findings = findings?;
+    if let Some(anchors) = anchors {
+        findings.extend(anchors?);
     }
     let mut judged = Vec::new();
     let mut changed_files = None;
