@@ -358,10 +358,7 @@ fn a_mode_change_is_an_edit_outside_the_anchors() {
 /// ones went unseen too. Now the index decides: CRLF it holds is an edit.
 #[test]
 fn crlf_that_git_stores_is_an_edit_a_checkouts_is_not() {
-    let (_dir, repo) = generated(&["c"]);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Phase C"]);
+    let (_dir, repo) = phase_c_repo();
     let errors = repo.join("backend/app/utils/errors.py");
     let lf = fs::read_to_string(&errors).unwrap();
     let crlf = lf.replace('\n', "\r\n");
