@@ -18,8 +18,9 @@ pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
     scope: Option<GlobSet>,
     exclude: GlobSet,
-    /// The code matcher of a code rule.
-    code: Option<CompiledCode>,
+    /// The code matcher of a code rule, compiled when first needed (a change of one file
+    /// needs few of them; the regular expressions and queries of all take ~10 ms).
+    code: Option<LazyCode>,
     /// A `fill_imports` rule's matcher for each file a fill names imports for, compiled when
     /// first needed (a guard judges one file).
     per_file: std::collections::HashMap<String, LazyCode>,
@@ -33,11 +34,24 @@ struct LazyCode {
 }
 
 impl LazyCode {
+    /// `source`'s matcher, compiled now when `check` (a spec read from its YAML, whose errors
+    /// must be told at once), else when first used.
+    fn new(source: CodeMatch, check: bool) -> std::result::Result<Self, String> {
+        let compiled = std::sync::OnceLock::new();
+        if check {
+            let _ = compiled.set(CompiledCode::new(&source)?);
+        }
+        Ok(Self {
+            source: std::sync::Arc::new(source),
+            compiled,
+        })
+    }
+
     fn get(&self) -> &CompiledCode {
         self.compiled.get_or_init(|| {
-            // Every list compiled once when the spec was loaded from its YAML, and the
-            // embedded specs' lists are compiled by the tests: this cannot fail.
-            CompiledCode::new(&self.source).expect("the fill's imports compiled before")
+            // Every matcher compiled once when the spec was loaded from its YAML, and the
+            // embedded specs' matchers are compiled by the tests: this cannot fail.
+            CompiledCode::new(&self.source).expect("the matcher compiled before")
         })
     }
 }
@@ -52,7 +66,8 @@ impl CompiledRule {
     pub(crate) fn code_for(&self, path: &str) -> Option<&CompiledCode> {
         self.code
             .as_ref()
-            .or_else(|| self.per_file.get(path).map(LazyCode::get))
+            .or_else(|| self.per_file.get(path))
+            .map(LazyCode::get)
     }
 }
 
@@ -123,14 +138,7 @@ impl RuleSet {
                                     fill_imports: false,
                                     ..m.clone()
                                 };
-                                let compiled = std::sync::OnceLock::new();
-                                if check {
-                                    let _ = compiled.set(CompiledCode::new(&source).map_err(err)?);
-                                }
-                                let lazy = LazyCode {
-                                    source: std::sync::Arc::new(source),
-                                    compiled,
-                                };
+                                let lazy = LazyCode::new(source, check).map_err(err)?;
                                 lists.push((imports, lazy.clone()));
                                 lazy
                             }
@@ -139,7 +147,7 @@ impl RuleSet {
                     }
                     None
                 }
-                Some(m) => Some(CompiledCode::new(m).map_err(err)?),
+                Some(m) => Some(LazyCode::new(m.clone(), check).map_err(err)?),
                 None => None,
             };
             rules.push(CompiledRule {

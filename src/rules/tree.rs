@@ -6,14 +6,16 @@
 //! hold inside its anchors. For any other file that holds anchors: they are well formed, and
 //! fills stamped by a completed phase are intact.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::anchor_content::{allowed_atoms, foreign_statements, missing_atoms};
 use super::change::{is_python, malformed};
-use super::compile::RuleSet;
+use super::code::CompiledCode;
+use super::compile::{CompiledRule, RuleSet};
 use super::finding::{with_help, Finding};
 use super::pattern::{split, DottedPattern};
-use super::python::{Fact, FactKind};
+use super::python::{Fact, FactKind, PySource};
 use crate::anchor::{self, Anchor};
 use crate::error::Place;
 use crate::fill::{body_state, BodyState};
@@ -68,6 +70,15 @@ pub(crate) fn judge_fill_file(
     };
     let mut out = Vec::new();
     let mut bodies: Vec<Range<usize>> = Vec::new();
+    // Parsed once, when a requirement or a code rule first needs it.
+    let parsed = OnceCell::new();
+    let parsed = || {
+        parsed.get_or_init(|| {
+            let src = set.parse(file, text);
+            let facts = src.facts();
+            (src, facts)
+        })
+    };
     for f in spec.fills.iter().filter(|f| f.file == file) {
         let Some(a) = anchors.iter().find(|a| a.name == f.anchor) else {
             out.extend(well_formed(&format!(
@@ -79,7 +90,8 @@ pub(crate) fn judge_fill_file(
         bodies.push(a.body());
         out.extend(fill_state(spec, set, file, text, a));
         if !f.requires.is_empty() && !text[a.body()].trim().is_empty() {
-            out.extend(missing(spec, set, file, text, a, &f.requires));
+            let (_, facts) = parsed();
+            out.extend(missing(spec, set, file, text, a, facts, &f.requires));
         }
     }
     for r in set.checking(StructureCheck::AnchorContent, file) {
@@ -103,7 +115,11 @@ pub(crate) fn judge_fill_file(
         }
     }
     if code && is_python(file) && !bodies.is_empty() {
-        out.extend(code_in_bodies(set, file, text, &bodies));
+        let rules = set.code_rules_for(file);
+        if !rules.is_empty() {
+            let (src, facts) = parsed();
+            out.extend(code_in_bodies(set, &rules, file, text, src, facts, &bodies));
+        }
     }
     out
 }
@@ -133,20 +149,19 @@ fn fill_state(spec: &PhaseSpec, set: &RuleSet, file: &str, text: &str, a: &Ancho
 }
 
 /// What a complete fill must hold and `a`'s body lacks: each requirement is names (`a | b`)
-/// the body defines (`def`, `class`) or decorates with (`@router.delete`).
+/// the body defines (`def`, `class`) or decorates with (`@router.delete`); `facts` are the file's.
 fn missing(
     spec: &PhaseSpec,
     set: &RuleSet,
     file: &str,
     text: &str,
     a: &Anchor,
+    facts: &[Fact],
     requires: &[String],
 ) -> Vec<Finding> {
     let body = a.body();
-    let src = set.parse(file, text);
-    let facts: Vec<Fact> = src
-        .facts()
-        .into_iter()
+    let facts: Vec<&Fact> = facts
+        .iter()
         .filter(|f| {
             matches!(f.kind, FactKind::Def | FactKind::Decorator) && body.contains(&f.span.start)
         })
@@ -233,17 +248,19 @@ pub(crate) fn marker_content(spec: &PhaseSpec, set: &RuleSet, bytes: &[u8]) -> V
         .collect()
 }
 
-/// Code rules on the hits that fall inside `bodies`.
-fn code_in_bodies(set: &RuleSet, file: &str, text: &str, bodies: &[Range<usize>]) -> Vec<Finding> {
-    let code_rules = set.code_rules_for(file);
-    if code_rules.is_empty() {
-        return Vec::new();
-    }
-    let src = set.parse(file, text);
-    let facts = src.facts();
+/// The hits of `rules` (the file's code rules) that fall inside `bodies`.
+fn code_in_bodies(
+    set: &RuleSet,
+    rules: &[(&CompiledRule, &CompiledCode)],
+    file: &str,
+    text: &str,
+    src: &PySource<'_>,
+    facts: &[Fact],
+    bodies: &[Range<usize>],
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (r, code) in code_rules {
-        for hit in code.hits(&src, &facts) {
+    for (r, code) in rules {
+        for hit in code.hits(src, facts) {
             if bodies.iter().any(|b| b.contains(&hit.span.start)) {
                 out.push(
                     with_help(Finding::new(set, r, file, Some(&hit.what)), &hit.help)
