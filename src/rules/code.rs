@@ -40,6 +40,8 @@ pub(crate) struct CompiledCode {
     string_patterns: Vec<regex::Regex>,
     defined_names: Vec<regex::Regex>,
     allowed_headers: Vec<String>,
+    /// Each field with the values it may be set to, lowercased.
+    set_values: Vec<(String, Vec<String>)>,
     except_compared: bool,
     /// The positive model; empty when the rule has none.
     allowed: Vec<DottedPattern>,
@@ -139,6 +141,11 @@ impl CompiledCode {
             string_patterns: regexes(&m.string_patterns, "string pattern")?,
             defined_names: regexes(&m.defined_names, "defined-name pattern")?,
             allowed_headers: m.allowed_headers.clone(),
+            set_values: m
+                .set_values
+                .iter()
+                .map(|(f, v)| (f.clone(), v.iter().map(|v| v.to_lowercase()).collect()))
+                .collect(),
             except_compared: m.except_compared,
             allowed: compile_all(&m.allow_imports)?,
             allowed_summary: summary(&m.allow_imports),
@@ -243,6 +250,19 @@ impl CompiledCode {
                     span: f.span.clone(),
                     what: format!("`{}` is not among the names this code may use", f.name),
                     help: Some(format!("this code may use: {}", self.allowed_summary)),
+                });
+            }
+        }
+        for (field, allowed) in &self.set_values {
+            for (span, shown) in python::disallowed_stores(src, field, allowed) {
+                // `job.status = "running"` is a string hit already: one report is enough.
+                if out.iter().any(|h| span.contains(&h.span.start)) {
+                    continue;
+                }
+                out.push(Hit {
+                    span,
+                    what: format!("`{field}` set to `{shown}`"),
+                    help: Some(format!("`{field}` may be set to: {}", allowed.join(", "))),
                 });
             }
         }

@@ -143,6 +143,15 @@ pub(crate) struct CodeMatch {
     /// `if_none_match`, `user_agent`. Any other header, or a computed alias, is reported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) allowed_headers: Vec<String>,
+    /// The positive model of what fields are set to: for each field, the values it may be set
+    /// to (`status: [created, queued]`). Setting it (`job.status = v`, `setattr(job, "status",
+    /// v)`, a keyword `status=v`) to anything else is reported, and so is a value hivegen cannot
+    /// read as one of them (a variable bound to something else, an index, a call). A value is
+    /// a string, a name, the last segment of a dotted name (`AIJobStatus.QUEUED`), one of
+    /// those passed to a call or subscript (`AIJobStatus("queued")`), or a name bound only to
+    /// such values; regardless of case.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(crate) set_values: std::collections::BTreeMap<String, Vec<String>>,
     /// Values only compared (`==`, `!=`, `in`, a `case` pattern) are read, not set: a fact
     /// there is not reported (`status == Status.FAILED` filters; `status = Status.FAILED`
     /// sets).
@@ -199,6 +208,7 @@ impl CodeMatch {
             && self.strings.is_empty()
             && self.string_patterns.is_empty()
             && self.defined_names.is_empty()
+            && self.set_values.is_empty()
             && self.allow_imports.is_empty()
             && !self.stub_only
             && self.validators_only.is_empty()

@@ -17,12 +17,14 @@ use tree_sitter::{Language, Node, Parser, Point, Tree};
 mod defs;
 mod facts;
 mod resolve;
+mod stores;
 mod strings;
 mod stubs;
 
 pub(crate) use defs::{header_of, looping_definitions};
 pub(crate) use facts::compared;
 pub(crate) use resolve::{module_of, Module};
+pub(crate) use stores::disallowed_stores;
 pub(crate) use stubs::{non_stub_statements, unused_functions};
 
 /// What a fact is.
@@ -181,15 +183,28 @@ pub(super) fn preorder<'t>(
     }
 }
 
-/// True when some node of `tree` lies more than `limit` levels below the root (one cursor,
-/// no recursion).
+/// True when some node of `tree` lies more than `limit` levels below the root.
 fn deeper_than(tree: &Tree, limit: usize) -> bool {
+    preorder_depth(tree, |_, depth| {
+        if depth > limit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .is_break()
+}
+
+/// Visits every node of `tree` in preorder with its depth (the root's is 0), with one cursor
+/// and no recursion, until `visit` breaks.
+pub(super) fn preorder_depth<'t>(
+    tree: &'t Tree,
+    mut visit: impl FnMut(Node<'t>, usize) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let mut cursor = tree.walk();
     let mut depth = 0;
     loop {
-        if depth > limit {
-            return true;
-        }
+        visit(cursor.node(), depth)?;
         if cursor.goto_first_child() {
             depth += 1;
             continue;
@@ -199,7 +214,7 @@ fn deeper_than(tree: &Tree, limit: usize) -> bool {
                 break;
             }
             if !cursor.goto_parent() {
-                return false;
+                return ControlFlow::Continue(());
             }
             depth -= 1;
         }

@@ -1,0 +1,396 @@
+//! The positive model of what a field is set to (`set_values`): every place the code sets a
+//! field (`job.status = v`, `setattr(job, "status", v)`, a keyword `status=v`), and whether
+//! the value is one of those allowed. A value hivegen cannot read as one of them (a variable
+//! bound to something else, an index, a call) is not allowed: the model says what may be set,
+//! not what may not.
+
+use std::collections::HashMap;
+use std::ops::{ControlFlow, Range};
+
+use tree_sitter::Node;
+
+use super::resolve::identifier;
+use super::strings::string_value;
+use super::{preorder, preorder_depth, PySource};
+
+/// Calls whose keywords compare rather than set (`select(Job).filter_by(status=s)`).
+const COMPARING: &[&str] = &["filter_by"];
+
+/// How far a value is followed through names (`s = t`, `t = Status.QUEUED`).
+const DEPTH: usize = 8;
+
+/// The scope of the module's top level.
+const MODULE: usize = usize::MAX;
+
+/// A value and the scope it is read in (a function's node id, or [`MODULE`]).
+type Value<'t> = Option<(Node<'t>, usize)>;
+
+/// A place where `field` is set to a value that is not among `allowed` (lowercase): the span
+/// of the value (or of the target, when the value cannot be told apart) and its text.
+pub(crate) fn disallowed_stores(
+    src: &PySource<'_>,
+    field: &str,
+    allowed: &[String],
+) -> Vec<(Range<usize>, String)> {
+    let mut found = Found::default();
+    // A name is looked up in the function it is read in, then in the module.
+    let mut scopes: Vec<(usize, usize)> = Vec::new();
+    let _ = preorder_depth(&src.tree, |node, depth| {
+        while scopes.last().is_some_and(|&(d, _)| d > depth) {
+            scopes.pop();
+        }
+        let scope = scopes.last().map_or(MODULE, |&(_, id)| id);
+        found.visit(src, node, field, scope);
+        if matches!(node.kind(), "function_definition" | "lambda") {
+            scopes.push((depth + 1, node.id()));
+        }
+        ControlFlow::Continue(())
+    });
+    found.judge(src, allowed)
+}
+
+/// What one walk finds: each name's bindings per scope, and each store of the field (the
+/// target or the call) with its value.
+#[derive(Default)]
+struct Found<'t> {
+    bindings: HashMap<(usize, String), Vec<Value<'t>>>,
+    stores: Vec<(Node<'t>, Value<'t>)>,
+}
+
+impl<'t> Found<'t> {
+    fn visit(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
+        match node.kind() {
+            "assignment" => self.assignment(src, node, field, scope),
+            "call" => self.setattr_call(src, node, field, scope),
+            "keyword_argument" => self.keyword(src, node, field, scope),
+            "default_parameter" | "typed_default_parameter" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let value = node.child_by_field_name("value").map(|v| (v, scope));
+                    self.bind(src, name, scope, value);
+                }
+            }
+            "typed_parameter" => {
+                if let Some(name) = node.named_child(0) {
+                    self.bind(src, name, scope, None);
+                }
+            }
+            "parameters" | "lambda_parameters" => {
+                let mut c = node.walk();
+                let plain: Vec<Node<'t>> = node
+                    .named_children(&mut c)
+                    .filter(|p| p.kind() == "identifier")
+                    .collect();
+                for p in plain {
+                    self.bind(src, p, scope, None);
+                }
+            }
+            "for_statement" | "for_in_clause" | "named_expression" => {
+                let target = node
+                    .child_by_field_name("left")
+                    .or_else(|| node.child_by_field_name("name"));
+                if let Some(t) = target {
+                    self.unknown_targets(src, t, scope);
+                }
+            }
+            "as_pattern_target" => self.unknown_targets(src, node, scope),
+            _ => {}
+        }
+    }
+
+    fn bind(&mut self, src: &PySource<'_>, name: Node<'t>, scope: usize, value: Value<'t>) {
+        if name.kind() == "identifier" {
+            self.bindings
+                .entry((scope, identifier(src.text_of(name))))
+                .or_default()
+                .push(value);
+        }
+    }
+
+    /// Every name bound by `target` (a loop's, a `with`'s, a walrus's), to a value not known.
+    fn unknown_targets(&mut self, src: &PySource<'_>, target: Node<'t>, scope: usize) {
+        let _ = preorder(target, |n| {
+            self.bind(src, n, scope, None);
+            ControlFlow::Continue(())
+        });
+    }
+
+    /// `x.field = v` (a store), `name = v` (a binding); in a tuple assignment each target
+    /// with its own value when the sides match, else with a value not known.
+    fn assignment(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
+        let Some(left) = node.child_by_field_name("left") else {
+            return;
+        };
+        let right = node.child_by_field_name("right");
+        let list = |n: Node<'t>| -> Vec<Node<'t>> {
+            let mut c = n.walk();
+            n.named_children(&mut c).collect()
+        };
+        let mut pairs: Vec<(Node<'t>, Option<Node<'t>>)> = Vec::new();
+        if matches!(
+            left.kind(),
+            "pattern_list" | "tuple_pattern" | "list_pattern"
+        ) {
+            let targets = list(left);
+            let values = right
+                .filter(|r| matches!(r.kind(), "expression_list" | "tuple" | "list"))
+                .map(list)
+                .filter(|v| v.len() == targets.len());
+            for (i, t) in targets.into_iter().enumerate() {
+                pairs.push((t, values.as_ref().map(|v| v[i])));
+            }
+        } else {
+            // `a = b = v`: the right side is another assignment, whose value is the value.
+            let mut value = right;
+            while let Some(v) = value.filter(|v| v.kind() == "assignment") {
+                value = v.child_by_field_name("right");
+            }
+            pairs.push((left, value));
+        }
+        for (target, value) in pairs {
+            let value = value.map(|v| (v, scope));
+            if is_field(src, target, field) {
+                self.stores.push((target, value));
+            } else if target.kind() == "identifier" {
+                self.bind(src, target, scope, value);
+            } else {
+                self.unknown_targets(src, target, scope);
+            }
+        }
+    }
+
+    /// `setattr(x, "field", v)` (a computed name is `D-DYNAMIC-CODE`'s).
+    fn setattr_call(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
+        let callee = node.child_by_field_name("function").map(|f| src.text_of(f));
+        if !matches!(callee, Some("setattr" | "builtins.setattr")) {
+            return;
+        }
+        let Some(args) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut c = args.walk();
+        let args: Vec<Node<'t>> = args.named_children(&mut c).collect();
+        let names_field = args.get(1).is_some_and(|n| {
+            n.kind() == "string" && string_value(src, *n).as_deref() == Some(field)
+        });
+        if names_field {
+            self.stores.push((node, args.get(2).map(|&v| (v, scope))));
+        }
+    }
+
+    /// `Job(field=v)`, `update(Job).values(field=v)`; not a comparing call's keyword.
+    fn keyword(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
+        let named = node
+            .child_by_field_name("name")
+            .is_some_and(|n| identifier(src.text_of(n)) == field);
+        if !named {
+            return;
+        }
+        let callee = node
+            .parent()
+            .and_then(|args| args.parent())
+            .filter(|call| call.kind() == "call")
+            .and_then(|call| call.child_by_field_name("function"))
+            .map(|f| src.text_of(f));
+        let Some(callee) = callee else { return };
+        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+        if !COMPARING.contains(&last) {
+            let value = node.child_by_field_name("value").map(|v| (v, scope));
+            self.stores.push((node, value));
+        }
+    }
+
+    fn judge(self, src: &PySource<'_>, allowed: &[String]) -> Vec<(Range<usize>, String)> {
+        let model = Model {
+            src,
+            bindings: &self.bindings,
+            allowed,
+        };
+        self.stores
+            .iter()
+            .filter(|(_, value)| !value.is_some_and(|(v, scope)| model.allowed(v, scope, DEPTH)))
+            .map(|&(at, value)| {
+                let node = value.map_or(at, |(v, _)| v);
+                let text = src.text_of(node);
+                let first = text.lines().next().unwrap_or("").trim();
+                (node.byte_range(), first.chars().take(60).collect())
+            })
+            .collect()
+    }
+}
+
+fn is_field(src: &PySource<'_>, target: Node<'_>, field: &str) -> bool {
+    target.kind() == "attribute"
+        && target
+            .child_by_field_name("attribute")
+            .is_some_and(|a| identifier(src.text_of(a)) == field)
+}
+
+struct Model<'s, 'p, 't> {
+    src: &'s PySource<'p>,
+    bindings: &'s HashMap<(usize, String), Vec<Value<'t>>>,
+    allowed: &'s [String],
+}
+
+impl Model<'_, '_, '_> {
+    fn named(&self, name: &str) -> bool {
+        self.allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// True when `value` (read in `scope`) is one of the allowed values: a string literal, a
+    /// name or the last segment of a dotted name (`AIJobStatus.QUEUED`, `.value` of one), one
+    /// passed to a call or a subscript (`AIJobStatus("queued")`, `AIJobStatus["QUEUED"]`),
+    /// either branch of a conditional, or a name every binding of which is one.
+    fn allowed(&self, value: Node<'_>, scope: usize, depth: usize) -> bool {
+        if depth == 0 {
+            return false;
+        }
+        let src = self.src;
+        let each = |nodes: &[Node<'_>]| nodes.iter().all(|&n| self.allowed(n, scope, depth - 1));
+        let children = |field: Option<&str>| -> Vec<Node<'_>> {
+            let mut c = value.walk();
+            match field {
+                Some(f) => value.children_by_field_name(f, &mut c).collect(),
+                None => value.named_children(&mut c).collect(),
+            }
+        };
+        match value.kind() {
+            "parenthesized_expression" => value.named_child(0).is_some_and(|v| each(&[v])),
+            "string" => string_value(src, value).is_some_and(|s| self.named(&s)),
+            "attribute" => {
+                let Some(attr) = value.child_by_field_name("attribute") else {
+                    return false;
+                };
+                let attr = identifier(src.text_of(attr));
+                if matches!(attr.as_str(), "value" | "name") {
+                    return value
+                        .child_by_field_name("object")
+                        .is_some_and(|o| each(&[o]));
+                }
+                self.named(&attr)
+            }
+            "identifier" => {
+                let name = identifier(src.text_of(value));
+                if self.named(&name) {
+                    return true;
+                }
+                let bound = self
+                    .bindings
+                    .get(&(scope, name.clone()))
+                    .or_else(|| self.bindings.get(&(MODULE, name)));
+                bound.is_some_and(|all| {
+                    all.iter()
+                        .all(|b| b.is_some_and(|(v, s)| self.allowed(v, s, depth - 1)))
+                })
+            }
+            "call" => {
+                let args = value
+                    .child_by_field_name("arguments")
+                    .map(|a| {
+                        let mut c = a.walk();
+                        a.named_children(&mut c).collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                args.len() == 1 && each(&args)
+            }
+            "subscript" => {
+                let index = children(Some("subscript"));
+                index.len() == 1 && each(&index)
+            }
+            "conditional_expression" => {
+                let parts = children(None);
+                parts.len() == 3 && each(&[parts[0], parts[2]])
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stores(text: &str) -> Vec<String> {
+        let src = PySource::parse(text);
+        let allowed = vec!["created".to_string(), "queued".to_string()];
+        disallowed_stores(&src, "status", &allowed)
+            .into_iter()
+            .map(|(_, shown)| shown)
+            .collect()
+    }
+
+    #[test]
+    fn initial_values_are_allowed_however_they_are_spelled() {
+        let text = "\
+job.status = AIJobStatus.QUEUED
+job.status = 'created'
+job.status = S.QUEUED.value
+job.status = AIJobStatus('queued')
+job.status = AIJobStatus['CREATED']
+job.status = (AIJobStatus.CREATED if fresh else AIJobStatus.QUEUED)
+setattr(job, 'status', Status.QUEUED)
+AIJob(prompt=p, status=AIJobStatus.CREATED)
+a = b = AIJobStatus.QUEUED
+job.status = a
+INITIAL = AIJobStatus.CREATED
+def make(session, status=INITIAL):
+    job = AIJob(status=status)
+job.status, job.kind = AIJobStatus.QUEUED, kind
+select(AIJob).filter_by(status=wanted)
+";
+        assert_eq!(stores(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn any_other_value_or_one_not_read_is_reported() {
+        let text = "\
+job.status = AIJobStatus.RUNNING
+setattr(job, 'status', STATES[STATES.index(job.status) + 1])
+job.status = next_state(job)
+update(AIJob).values(status=target)
+def make(session, status):
+    job = AIJob(status=status)
+for s in list(AIJobStatus):
+    job.status = s
+job.status = AIJobStatus.QUEUED if ok else AIJobStatus.FAILED
+x = AIJobStatus.QUEUED
+x = AIJobStatus.SUCCEEDED
+job.status = x
+job.status, job.kind = pair
+";
+        assert_eq!(
+            stores(text),
+            [
+                "AIJobStatus.RUNNING",
+                "STATES[STATES.index(job.status) + 1]",
+                "next_state(job)",
+                "target",
+                "status",
+                "s",
+                "AIJobStatus.QUEUED if ok else AIJobStatus.FAILED",
+                "x",
+                "job.status",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_is_looked_up_in_its_function_then_in_the_module() {
+        let text = "\
+def record(session, state=INITIAL):
+    job.status = state
+def listing(session, state: str):
+    return select(AIJob).filter_by(status=state)
+INITIAL = 'queued'
+def other(session):
+    job.status = INITIAL
+def moved(session, INITIAL):
+    job.status = INITIAL
+";
+        assert_eq!(stores(text), ["INITIAL"]);
+    }
+
+    #[test]
+    fn a_name_bound_in_a_cycle_is_not_followed_forever() {
+        assert_eq!(stores("a = b\nb = a\njob.status = a\n"), ["a"]);
+    }
+}
