@@ -27,7 +27,7 @@ pub(crate) fn looping_definitions(
     src: &PySource<'_>,
     listed: &[String],
 ) -> Vec<(String, Range<usize>)> {
-    if src.too_deep() {
+    if src.unreadable() {
         return Vec::new();
     }
     let root = src.tree.root_node();

@@ -101,8 +101,8 @@ pub(crate) struct PySource<'a> {
     pub(crate) tree: Tree,
     /// The module's dotted name (`app.models.user`), to resolve relative imports.
     module: Option<Module>,
-    /// True when the tree nests deeper than [`MAX_DEPTH`]: nothing in it is read.
-    too_deep: bool,
+    /// Why nothing in the tree is read ([`TOO_DEEP`], [`TOO_TANGLED`]), if so.
+    unreadable: Option<&'static str>,
 }
 
 /// How deep a syntax tree may nest for hivegen to read it. CPython itself refuses to compile
@@ -114,6 +114,10 @@ pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// The construct a file nested deeper than [`MAX_DEPTH`] shows, over the whole file.
 pub(crate) const TOO_DEEP: &str = "nesting deeper than 1000 levels";
+
+/// The construct of a file whose strings end in comment lines one after another more than
+/// [`REPARSES`] times (see [`parse_prepared`]), over the whole file.
+pub(crate) const TOO_TANGLED: &str = "strings closed in comment lines more than 16 times in a row";
 
 impl<'a> PySource<'a> {
     /// Parses `text` as a module whose place in its package is unknown.
@@ -127,23 +131,28 @@ impl<'a> PySource<'a> {
         parser
             .set_language(&language())
             .expect("the bundled tree-sitter-python matches the tree-sitter version");
-        let (text, tree) = parse_prepared(&mut parser, text);
-        let too_deep = deeper_than(&tree, MAX_DEPTH);
+        let (text, tree, tangled) = parse_prepared(&mut parser, text);
+        let unreadable = if tangled {
+            Some(TOO_TANGLED)
+        } else {
+            deeper_than(&tree, MAX_DEPTH).then_some(TOO_DEEP)
+        };
         Self {
             text,
             tree,
             module,
-            too_deep,
+            unreadable,
         }
     }
 
-    /// Every fact of the file, in source order. A file nested too deep to read has one: the
-    /// construct [`TOO_DEEP`], spanning the whole file, since nothing in it can be judged.
+    /// Every fact of the file, in source order. A file too deep or too tangled to read has
+    /// one: the construct [`TOO_DEEP`] or [`TOO_TANGLED`], spanning the whole file, since
+    /// nothing in it can be judged.
     pub(crate) fn facts(&self) -> Vec<Fact> {
-        if self.too_deep {
+        if let Some(why) = self.unreadable {
             return vec![Fact {
                 kind: FactKind::Syntax,
-                name: TOO_DEEP.to_string(),
+                name: why.to_string(),
                 span: 0..self.text.len(),
                 external: false,
             }];
@@ -151,9 +160,9 @@ impl<'a> PySource<'a> {
         facts::collect(self)
     }
 
-    /// True when the file nests deeper than [`MAX_DEPTH`] (see [`PySource::facts`]).
-    pub(crate) fn too_deep(&self) -> bool {
-        self.too_deep
+    /// True when nothing in the file is read (see [`PySource::facts`]).
+    pub(crate) fn unreadable(&self) -> bool {
+        self.unreadable.is_some()
     }
 }
 
@@ -222,7 +231,7 @@ pub(super) fn preorder_depth<'t>(
 }
 
 /// How many times a file is parsed again with comment lines given back (see
-/// [`parse_prepared`]) before every comment line with a quote is.
+/// [`parse_prepared`]) before it is judged too tangled to read.
 const REPARSES: usize = 16;
 
 /// A line holding only a comment, which the parser is told to skip: the bytes from its `#` to
@@ -240,28 +249,31 @@ struct CommentLine {
 /// byte offset holds). A line that starts with `#` may lie in a string as Python reads it
 /// (`x = """`, then `#"""` closing it, then `import jwt`): leaving it out would hide the code
 /// after it. So the skipped lines where a string of the tree would end (see [`in_strings`])
-/// are given back and the file parsed again, until there is none; after [`REPARSES`] rounds,
-/// every skipped line with a quote in it is given back at once. Lines without quotes stay
+/// are given back and the file parsed again, until there is none. Lines without quotes stay
 /// out: they cannot end a string, so whatever they lie in, leaving them out changes no code,
 /// and a long run of them costs what blank lines cost.
-fn parse_prepared<'a>(parser: &mut Parser, text: &'a str) -> (Cow<'a, str>, Tree) {
+///
+/// Each round gives back a line for every string at once, so only strings that each open on
+/// the comment line closing the one before (`#""" + '''`) take a round apiece. After
+/// [`REPARSES`] rounds with lines still to give back, the file is tangled (the third value is
+/// true) and is not read: giving back every quoted comment line at once instead, as this did
+/// before, made 20,000 of them after such a chain a parse of 64 s, and a hook that times out
+/// lets the edit through.
+fn parse_prepared<'a>(parser: &mut Parser, text: &'a str) -> (Cow<'a, str>, Tree, bool) {
     let (text, mut skipped) = prepare(text);
     let mut tree = parse_skipping(parser, &text, &skipped);
-    for round in 0..=REPARSES {
+    for _ in 0..REPARSES {
         let given_back = in_strings(&text, &tree, &skipped);
         if given_back.is_empty() {
-            break;
+            return (text, tree, false);
         }
-        if round == REPARSES {
-            skipped.retain(|c| !text[c.bytes.clone()].contains(['"', '\'']));
-        } else {
-            // `given_back` is a subsequence of `skipped`: one pass takes it out.
-            let mut given_back = given_back.iter().peekable();
-            skipped.retain(|c| given_back.next_if_eq(&c).is_none());
-        }
+        // `given_back` is a subsequence of `skipped`: one pass takes it out.
+        let mut given_back = given_back.iter().peekable();
+        skipped.retain(|c| given_back.next_if_eq(&c).is_none());
         tree = parse_skipping(parser, &text, &skipped);
     }
-    (text, tree)
+    let tangled = !in_strings(&text, &tree, &skipped).is_empty();
+    (text, tree, tangled)
 }
 
 /// `text` parsed as if the `skipped` lines were not there.

@@ -32,6 +32,9 @@ pub(crate) fn disallowed_stores(
     field: &str,
     allowed: &[String],
 ) -> Vec<(Range<usize>, String)> {
+    if src.unreadable() {
+        return Vec::new();
+    }
     let mut found = Found::default();
     // A name is looked up in the function it is read in, then in the module.
     let mut scopes: Vec<(usize, usize)> = Vec::new();

@@ -31,7 +31,7 @@ struct Purity<'s, 'a> {
 /// their statements) that are not stub material; the whole file when it nests too deep to
 /// read.
 pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) -> Vec<Range<usize>> {
-    if src.too_deep() {
+    if src.unreadable() {
         return std::iter::once(0..src.text.len()).collect();
     }
     let root = src.tree.root_node();
@@ -227,13 +227,13 @@ impl Purity<'_, '_> {
 
 /// The functions of `src` that are neither decorated with one of `decorators` (a validator,
 /// a serializer) nor used anywhere else in the file: in a schema module, behaviour of its
-/// own, which is business logic (phase_d.md §2.1). None in a file nested too deep to read
-/// (its one fact, [`super::TOO_DEEP`], is what is reported).
+/// own, which is business logic (phase_d.md §2.1). None in a file too deep or tangled to
+/// read (its one fact, [`super::TOO_DEEP`] or [`super::TOO_TANGLED`], is what is reported).
 pub(crate) fn unused_functions(
     src: &PySource<'_>,
     decorators: &[DottedPattern],
 ) -> Vec<Range<usize>> {
-    if src.too_deep() {
+    if src.unreadable() {
         return Vec::new();
     }
     let facts = src.facts();

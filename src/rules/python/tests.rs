@@ -170,6 +170,44 @@ fn strings_closed_by_comment_lines_one_after_another_are_all_read() {
     assert_eq!(imports[19], "m19");
 }
 
+/// `x = """`, then comment lines each closing the string before and opening the next
+/// (`#""" + '''`), `links` of them, then `import jwt` after the last string ends.
+fn chained(links: usize, tail: &str) -> String {
+    let quotes = ["\"\"\"", "'''"];
+    let mut text = String::from("x = \"\"\"\n");
+    for i in 0..links {
+        text.push_str(&format!("#{} + {}\n", quotes[i % 2], quotes[(i + 1) % 2]));
+    }
+    text.push_str(&format!("#{}\nimport jwt\n{tail}", quotes[links % 2]));
+    text
+}
+
+#[test]
+fn strings_each_opened_on_the_comment_line_closing_the_last_are_read_up_to_the_limit() {
+    // Each link takes a round of its own; 15 links and the last line are 16 rounds.
+    assert_eq!(facts(&chained(15, ""), FactKind::Import), ["jwt"]);
+}
+
+/// A longer chain is not read, and neither is anything after it: it is one fact over the
+/// whole file. (Giving back every quoted comment line instead made 20,000 of them after the
+/// chain a parse of over a minute.)
+#[test]
+fn a_longer_chain_is_one_fact_over_the_whole_file() {
+    let tail = "# it's \"noted\"\n".repeat(20_000);
+    let text = chained(16, &tail);
+    let src = PySource::parse(&text);
+    assert_eq!(
+        src.facts(),
+        [Fact {
+            kind: FactKind::Syntax,
+            name: TOO_TANGLED.into(),
+            span: 0..text.len(),
+            external: false,
+        }]
+    );
+    assert_eq!(non_stub_statements(&src, &[]), vec![(0..text.len())]);
+}
+
 #[test]
 fn only_a_comment_line_with_the_strings_own_quotes_ends_it() {
     let text = format!(
