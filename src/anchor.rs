@@ -151,11 +151,8 @@ struct Raw {
 /// `\n`, `\r\n` and a lone `\r` each end a line, as they do for Python.
 fn markers(text: &str) -> Vec<Raw> {
     let mut out = Vec::new();
-    for (i, l) in crate::text::lines(text).enumerate() {
+    for (number, l) in crate::text::lines_containing(text, "SECTION:") {
         let line = &text[l.start..l.content_end];
-        if !line.contains("SECTION:") {
-            continue;
-        }
         let Some(c) = MARKER.captures(line) else {
             continue;
         };
@@ -163,7 +160,7 @@ fn markers(text: &str) -> Vec<Raw> {
         let open = line.find("<!--").unwrap_or(0);
         out.push(Raw {
             marker: MarkerLine {
-                line: i + 1,
+                line: number,
                 col: line[..open].chars().count() + 1,
                 span: l.start..l.end,
                 trailer: trailer.range(),

@@ -40,6 +40,46 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     })
 }
 
+/// The lines of `text` that contain `needle`, each with its 1-based number: the needle is
+/// searched for, and only the line breaks before each hit are counted, so a file with few
+/// hits costs a search rather than a visit of every line.
+pub(crate) fn lines_containing<'t>(
+    text: &'t str,
+    needle: &'t str,
+) -> impl Iterator<Item = (usize, Line)> + 't {
+    let bytes = text.as_bytes();
+    let mut hits = memchr::memmem::find_iter(bytes, needle.as_bytes());
+    // Line breaks are counted up to `counted`, a line start, which is line `number`.
+    let (mut counted, mut number) = (0, 1);
+    let mut next_line = 0;
+    std::iter::from_fn(move || loop {
+        let at = hits.next()?;
+        if at < next_line {
+            continue; // another hit on the line just given
+        }
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+        number += breaks(&bytes[counted..start]);
+        counted = start;
+        let line = lines(&text[start..])
+            .next()
+            .map(|l| Line {
+                start,
+                content_end: start + l.content_end,
+                end: start + l.end,
+            })
+            .expect("a hit lies on a line");
+        next_line = line.end;
+        return Some((number, line));
+    })
+}
+
+/// How many lines end in `bytes` (which does not end between the two bytes of a `\r\n`).
+fn breaks(bytes: &[u8]) -> usize {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+        .count()
+}
+
 /// The lines of `text` with their terminators, as slices.
 pub(crate) fn split_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
     lines(text).map(|l| &text[l.start..l.end])
@@ -170,6 +210,22 @@ mod tests {
                     "{text:?} line {n}"
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The search finds the lines a visit of every line finds, with the same numbers.
+        #[test]
+        fn lines_containing_agrees_with_a_visit_of_every_line(
+            text in "(SECTION:|SEC|x|é|\r|\n|\r\n| ){0,40}"
+        ) {
+            let visited: Vec<(usize, Line)> = lines(&text)
+                .enumerate()
+                .filter(|(_, l)| text[l.start..l.content_end].contains("SECTION:"))
+                .map(|(i, l)| (i + 1, l))
+                .collect();
+            let searched: Vec<(usize, Line)> = lines_containing(&text, "SECTION:").collect();
+            proptest::prop_assert_eq!(searched, visited);
         }
     }
 
