@@ -150,6 +150,9 @@ impl<'t> Found<'t> {
             pairs.push((left, value));
         }
         for (target, value) in pairs {
+            if target.kind() == "identifier" && identifier(src.text_of(target)) == field {
+                self.column_defaults(src, value, scope);
+            }
             let value = value.map(|v| (v, scope));
             if is_field(src, target, field) {
                 self.stores.push((target, value));
@@ -158,6 +161,34 @@ impl<'t> Found<'t> {
             } else {
                 self.unknown_targets(src, target, scope);
             }
+        }
+    }
+
+    /// The field declared as a column (`status = mapped_column(default=v)`, `Column(...,
+    /// server_default=v)`): its defaults are what every new row is set to.
+    fn column_defaults(&mut self, src: &PySource<'_>, value: Option<Node<'t>>, scope: usize) {
+        let Some(args) = value
+            .filter(|v| v.kind() == "call")
+            .and_then(|call| call.child_by_field_name("arguments"))
+        else {
+            return;
+        };
+        let mut c = args.walk();
+        let defaults: Vec<Node<'t>> = args
+            .named_children(&mut c)
+            .filter(|a| {
+                a.kind() == "keyword_argument"
+                    && a.child_by_field_name("name").is_some_and(|n| {
+                        matches!(
+                            src.text_of(n),
+                            "default" | "server_default" | "insert_default"
+                        )
+                    })
+            })
+            .collect();
+        for kw in defaults {
+            let value = kw.child_by_field_name("value").map(|v| (v, scope));
+            self.stores.push((kw, value));
         }
     }
 
@@ -235,7 +266,9 @@ struct Model<'s, 'p, 't> {
 }
 
 impl Model<'_, '_, '_> {
+    /// True for an allowed value's name (quoted too: a `server_default` of `"'queued'"`).
     fn named(&self, name: &str) -> bool {
+        let name = name.trim().trim_matches(['\'', '"']);
         self.allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
     }
 
@@ -339,6 +372,11 @@ def make(session, status=INITIAL):
     job = AIJob(status=status)
 job.status, job.kind = AIJobStatus.QUEUED, kind
 select(AIJob).filter_by(status=wanted)
+class AIJob(Base):
+    status: Mapped[AIJobStatus] = mapped_column(default=AIJobStatus.CREATED, index=True)
+    state = Column(String(20), nullable=False, server_default=text(\"'queued'\"))
+    def requeue(self) -> None:
+        self.status = AIJobStatus.QUEUED
 ";
         assert_eq!(stores(text), Vec::<String>::new());
     }
@@ -359,6 +397,10 @@ x = AIJobStatus.QUEUED
 x = AIJobStatus.SUCCEEDED
 job.status = x
 job.status, job.kind = pair
+class AIJob(Base):
+    status: Mapped[AIJobStatus] = mapped_column(default=AIJobStatus.SUCCEEDED)
+    def mark_failed(self) -> None:
+        self.status = AIJobStatus.FAILED
 ";
         assert_eq!(
             stores(text),
@@ -372,6 +414,8 @@ job.status, job.kind = pair
                 "AIJobStatus.QUEUED if ok else AIJobStatus.FAILED",
                 "x",
                 "job.status",
+                "AIJobStatus.SUCCEEDED",
+                "AIJobStatus.FAILED",
             ]
         );
     }
