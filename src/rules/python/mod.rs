@@ -403,4 +403,6 @@ fn prepare(text: &str) -> (Cow<'_, str>, Vec<CommentLine>) {
 #[cfg(test)]
 mod oracle_tests;
 #[cfg(test)]
+mod stores_tests;
+#[cfg(test)]
 mod tests;

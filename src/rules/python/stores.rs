@@ -35,7 +35,10 @@ pub(crate) fn disallowed_stores(
     if src.unreadable() {
         return Vec::new();
     }
-    let mut found = Found::default();
+    let mut found = Found {
+        aliases: src.aliases(),
+        ..Found::default()
+    };
     // A name is looked up in the function it is read in, then in the module.
     let mut scopes: Vec<(usize, usize)> = Vec::new();
     let _ = preorder_depth(&src.tree, |node, depth| {
@@ -56,6 +59,8 @@ pub(crate) fn disallowed_stores(
 /// target or the call) with its value.
 #[derive(Default)]
 struct Found<'t> {
+    /// The file's imports, to tell a schema (an answer) from what is stored.
+    aliases: HashMap<String, String>,
     bindings: HashMap<(usize, String), Vec<Value<'t>>>,
     stores: Vec<(Node<'t>, Value<'t>)>,
 }
@@ -211,7 +216,8 @@ impl<'t> Found<'t> {
         }
     }
 
-    /// `Job(field=v)`, `update(Job).values(field=v)`; not a comparing call's keyword.
+    /// `Job(field=v)`, `update(Job).values(field=v)`; not a comparing call's keyword, nor a
+    /// schema's (`JobOut(status=job.status)` answers with the status, setting none).
     fn keyword(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
         let named = node
             .child_by_field_name("name")
@@ -219,15 +225,18 @@ impl<'t> Found<'t> {
         if !named {
             return;
         }
-        let callee = node
+        let Some(callee) = node
             .parent()
             .and_then(|args| args.parent())
             .filter(|call| call.kind() == "call")
             .and_then(|call| call.child_by_field_name("function"))
-            .map(|f| src.text_of(f));
-        let Some(callee) = callee else { return };
-        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
-        if !COMPARING.contains(&last) {
+        else {
+            return;
+        };
+        let (name, _) = src.dotted(callee, &self.aliases);
+        let last = name.rsplit('.').next().unwrap_or(&name);
+        let schema = name.starts_with("schemas.") || name.contains(".schemas.");
+        if !COMPARING.contains(&last) && !schema {
             let value = node.child_by_field_name("value").map(|v| (v, scope));
             self.stores.push((node, value));
         }
@@ -338,106 +347,5 @@ impl Model<'_, '_, '_> {
             }
             _ => false,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn stores(text: &str) -> Vec<String> {
-        let src = PySource::parse(text);
-        let allowed = vec!["created".to_string(), "queued".to_string()];
-        disallowed_stores(&src, "status", &allowed)
-            .into_iter()
-            .map(|(_, shown)| shown)
-            .collect()
-    }
-
-    #[test]
-    fn initial_values_are_allowed_however_they_are_spelled() {
-        let text = "\
-job.status = AIJobStatus.QUEUED
-job.status = 'created'
-job.status = S.QUEUED.value
-job.status = AIJobStatus('queued')
-job.status = AIJobStatus['CREATED']
-job.status = (AIJobStatus.CREATED if fresh else AIJobStatus.QUEUED)
-setattr(job, 'status', Status.QUEUED)
-AIJob(prompt=p, status=AIJobStatus.CREATED)
-a = b = AIJobStatus.QUEUED
-job.status = a
-INITIAL = AIJobStatus.CREATED
-def make(session, status=INITIAL):
-    job = AIJob(status=status)
-job.status, job.kind = AIJobStatus.QUEUED, kind
-select(AIJob).filter_by(status=wanted)
-class AIJob(Base):
-    status: Mapped[AIJobStatus] = mapped_column(default=AIJobStatus.CREATED, index=True)
-    state = Column(String(20), nullable=False, server_default=text(\"'queued'\"))
-    def requeue(self) -> None:
-        self.status = AIJobStatus.QUEUED
-";
-        assert_eq!(stores(text), Vec::<String>::new());
-    }
-
-    #[test]
-    fn any_other_value_or_one_not_read_is_reported() {
-        let text = "\
-job.status = AIJobStatus.RUNNING
-setattr(job, 'status', STATES[STATES.index(job.status) + 1])
-job.status = next_state(job)
-update(AIJob).values(status=target)
-def make(session, status):
-    job = AIJob(status=status)
-for s in list(AIJobStatus):
-    job.status = s
-job.status = AIJobStatus.QUEUED if ok else AIJobStatus.FAILED
-x = AIJobStatus.QUEUED
-x = AIJobStatus.SUCCEEDED
-job.status = x
-job.status, job.kind = pair
-class AIJob(Base):
-    status: Mapped[AIJobStatus] = mapped_column(default=AIJobStatus.SUCCEEDED)
-    def mark_failed(self) -> None:
-        self.status = AIJobStatus.FAILED
-";
-        assert_eq!(
-            stores(text),
-            [
-                "AIJobStatus.RUNNING",
-                "STATES[STATES.index(job.status) + 1]",
-                "next_state(job)",
-                "target",
-                "status",
-                "s",
-                "AIJobStatus.QUEUED if ok else AIJobStatus.FAILED",
-                "x",
-                "job.status",
-                "AIJobStatus.SUCCEEDED",
-                "AIJobStatus.FAILED",
-            ]
-        );
-    }
-
-    #[test]
-    fn a_name_is_looked_up_in_its_function_then_in_the_module() {
-        let text = "\
-def record(session, state=INITIAL):
-    job.status = state
-def listing(session, state: str):
-    return select(AIJob).filter_by(status=state)
-INITIAL = 'queued'
-def other(session):
-    job.status = INITIAL
-def moved(session, INITIAL):
-    job.status = INITIAL
-";
-        assert_eq!(stores(text), ["INITIAL"]);
-    }
-
-    #[test]
-    fn a_name_bound_in_a_cycle_is_not_followed_forever() {
-        assert_eq!(stores("a = b\nb = a\njob.status = a\n"), ["a"]);
     }
 }
