@@ -217,6 +217,29 @@ impl CompiledCode {
             .any(|p| p.matches_prefix_segments(&segments) || p.is_below(&segments))
     }
 
+    /// The stores of `set_values` (see [`python::disallowed_stores`]) to a value not allowed,
+    /// each place reported once among `out`, the rule's other hits.
+    fn store_hits(&self, src: &PySource<'_>, out: &mut Vec<Hit>) {
+        let names: Vec<&str> = self.set_values.iter().map(|(f, _)| f.as_str()).collect();
+        for (field, allowed) in &self.set_values {
+            for (span, shown) in python::disallowed_stores(src, field, &names, allowed) {
+                // `job.status = "running"` is a string hit already, `**dict(status=s)` a
+                // store inside a store: one report for one place is enough.
+                if out
+                    .iter()
+                    .any(|h| h.span.start < span.end && span.start < h.span.end)
+                {
+                    continue;
+                }
+                out.push(Hit {
+                    span,
+                    what: format!("`{field}` set to `{shown}`"),
+                    help: Some(format!("`{field}` may be set to: {}", allowed.join(", "))),
+                });
+            }
+        }
+    }
+
     /// Every hit in `src`, given its `facts`.
     pub(crate) fn hits(&self, src: &PySource<'_>, facts: &[Fact]) -> Vec<Hit> {
         let mut out: Vec<Hit> = facts
@@ -253,19 +276,7 @@ impl CompiledCode {
                 });
             }
         }
-        for (field, allowed) in &self.set_values {
-            for (span, shown) in python::disallowed_stores(src, field, allowed) {
-                // `job.status = "running"` is a string hit already: one report is enough.
-                if out.iter().any(|h| span.contains(&h.span.start)) {
-                    continue;
-                }
-                out.push(Hit {
-                    span,
-                    what: format!("`{field}` set to `{shown}`"),
-                    help: Some(format!("`{field}` may be set to: {}", allowed.join(", "))),
-                });
-            }
-        }
+        self.store_hits(src, &mut out);
         if !self.validators.is_empty() {
             for span in python::unused_functions(src, &self.validators) {
                 let first = src.text[span.clone()].lines().next().unwrap_or("").trim();

@@ -20,6 +20,7 @@ mod resolve;
 mod stores;
 mod strings;
 mod stubs;
+mod values;
 
 pub(crate) use defs::{header_of, looping_definitions};
 pub(crate) use facts::compared;

@@ -11,6 +11,7 @@ use tree_sitter::Node;
 
 use super::resolve::identifier;
 use super::strings::string_value;
+use super::values::Model;
 use super::{preorder, preorder_depth, PySource};
 
 /// Calls whose keywords compare rather than set (`select(Job).filter_by(status=s)`).
@@ -20,16 +21,20 @@ const COMPARING: &[&str] = &["filter_by"];
 const DEPTH: usize = 8;
 
 /// The scope of the module's top level.
-const MODULE: usize = usize::MAX;
+pub(super) const MODULE: usize = usize::MAX;
 
 /// A value and the scope it is read in (a function's node id, or [`MODULE`]).
-type Value<'t> = Option<(Node<'t>, usize)>;
+pub(super) type Value<'t> = Option<(Node<'t>, usize)>;
 
 /// A place where `field` is set to a value that is not among `allowed` (lowercase): the span
 /// of the value (or of the target, when the value cannot be told apart) and its text.
+/// `names` are all the names the field goes by (`status`, `state`): a model built from a
+/// dictionary with one of them given beside it (`AIJob(state="queued", **fields)`) has its
+/// field set by that keyword.
 pub(crate) fn disallowed_stores(
     src: &PySource<'_>,
     field: &str,
+    names: &[&str],
     allowed: &[String],
 ) -> Vec<(Range<usize>, String)> {
     if src.unreadable() {
@@ -37,7 +42,9 @@ pub(crate) fn disallowed_stores(
     }
     let mut found = Found {
         aliases: src.aliases(),
-        ..Found::default()
+        names,
+        bindings: HashMap::new(),
+        stores: Vec::new(),
     };
     // A name is looked up in the function it is read in, then in the module.
     let mut scopes: Vec<(usize, usize)> = Vec::new();
@@ -52,25 +59,25 @@ pub(crate) fn disallowed_stores(
         }
         ControlFlow::Continue(())
     });
-    found.judge(src, allowed)
+    found.judge(src, field, allowed)
 }
 
 /// What one walk finds: each name's bindings per scope, and each store of the field (the
-/// target or the call) with its value.
-#[derive(Default)]
-struct Found<'t> {
+/// target or the call) with its value, and whether that value is a mapping holding it.
+struct Found<'n, 't> {
     /// The file's imports, to tell a schema (an answer) from what is stored.
     aliases: HashMap<String, String>,
+    names: &'n [&'n str],
     bindings: HashMap<(usize, String), Vec<Value<'t>>>,
-    stores: Vec<(Node<'t>, Value<'t>)>,
+    stores: Vec<(Node<'t>, Value<'t>, bool)>,
 }
 
-impl<'t> Found<'t> {
+impl<'t> Found<'_, 't> {
     fn visit(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
         match node.kind() {
             "assignment" => self.assignment(src, node, field, scope),
             "call" => self.setattr_call(src, node, field, scope),
-            "keyword_argument" => self.keyword(src, node, field, scope),
+            "keyword_argument" | "dictionary_splat" => self.keyword(src, node, field, scope),
             "default_parameter" | "typed_default_parameter" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     let value = node.child_by_field_name("value").map(|v| (v, scope));
@@ -160,7 +167,7 @@ impl<'t> Found<'t> {
             }
             let value = value.map(|v| (v, scope));
             if is_field(src, target, field) {
-                self.stores.push((target, value));
+                self.stores.push((target, value, false));
             } else if target.kind() == "identifier" {
                 self.bind(src, target, scope, value);
             } else {
@@ -193,7 +200,7 @@ impl<'t> Found<'t> {
             .collect();
         for kw in defaults {
             let value = kw.child_by_field_name("value").map(|v| (v, scope));
-            self.stores.push((kw, value));
+            self.stores.push((kw, value, false));
         }
     }
 
@@ -212,21 +219,27 @@ impl<'t> Found<'t> {
             n.kind() == "string" && string_value(src, *n).as_deref() == Some(field)
         });
         if names_field {
-            self.stores.push((node, args.get(2).map(|&v| (v, scope))));
+            self.stores
+                .push((node, args.get(2).map(|&v| (v, scope)), false));
         }
     }
 
-    /// `Job(field=v)`, `update(Job).values(field=v)`; not a comparing call's keyword, nor a
-    /// schema's (`JobOut(status=job.status)` answers with the status, setting none).
+    /// `Job(field=v)`, `update(Job).values(field=v)`, a keyword passing one on
+    /// (`initial_status=v`); not a comparing call's keyword, nor a schema's
+    /// (`JobOut(status=job.status)` answers with the status, setting none). A model built from
+    /// a dictionary (`AIJob(**payload.model_dump())`) sets the field to a value not known.
     fn keyword(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
-        let named = node
-            .child_by_field_name("name")
-            .is_some_and(|n| identifier(src.text_of(n)) == field);
-        if !named {
+        let splat = node.kind() == "dictionary_splat";
+        let named = node.child_by_field_name("name").is_some_and(|n| {
+            let name = identifier(src.text_of(n));
+            name == field || name.strip_suffix(field).is_some_and(|p| p.ends_with('_'))
+        });
+        if !named && !splat {
             return;
         }
         let Some(callee) = node
             .parent()
+            .filter(|args| args.kind() == "argument_list")
             .and_then(|args| args.parent())
             .filter(|call| call.kind() == "call")
             .and_then(|call| call.child_by_field_name("function"))
@@ -236,13 +249,33 @@ impl<'t> Found<'t> {
         let (name, _) = src.dotted(callee, &self.aliases);
         let last = name.rsplit('.').next().unwrap_or(&name);
         let schema = name.starts_with("schemas.") || name.contains(".schemas.");
-        if !COMPARING.contains(&last) && !schema {
+        let model = name.starts_with("models.") || name.contains(".models.");
+        if splat && model {
+            // With the field given as well, the dictionary cannot hold it (Python refuses a
+            // keyword given twice): that keyword is the store.
+            let args = node.parent().expect("a splat's argument list");
+            let mut c = args.walk();
+            let given = args.named_children(&mut c).any(|a| {
+                a.kind() == "keyword_argument"
+                    && a.child_by_field_name("name")
+                        .is_some_and(|n| self.names.contains(&identifier(src.text_of(n)).as_str()))
+            });
+            if !given {
+                let mapping = node.named_child(0).map(|m| (m, scope));
+                self.stores.push((node, mapping, true));
+            }
+        } else if named && !COMPARING.contains(&last) && !schema {
             let value = node.child_by_field_name("value").map(|v| (v, scope));
-            self.stores.push((node, value));
+            self.stores.push((node, value, false));
         }
     }
 
-    fn judge(self, src: &PySource<'_>, allowed: &[String]) -> Vec<(Range<usize>, String)> {
+    fn judge(
+        self,
+        src: &PySource<'_>,
+        field: &str,
+        allowed: &[String],
+    ) -> Vec<(Range<usize>, String)> {
         let model = Model {
             src,
             bindings: &self.bindings,
@@ -250,8 +283,13 @@ impl<'t> Found<'t> {
         };
         self.stores
             .iter()
-            .filter(|(_, value)| !value.is_some_and(|(v, scope)| model.allowed(v, scope, DEPTH)))
-            .map(|&(at, value)| {
+            .filter(|(_, value, mapping)| {
+                !value.is_some_and(|(v, scope)| match mapping {
+                    true => model.mapping_allowed(v, scope, field, DEPTH),
+                    false => model.allowed(v, scope, DEPTH),
+                })
+            })
+            .map(|&(at, value, _)| {
                 let node = value.map_or(at, |(v, _)| v);
                 let text = src.text_of(node);
                 let first = text.lines().next().unwrap_or("").trim();
@@ -266,86 +304,4 @@ fn is_field(src: &PySource<'_>, target: Node<'_>, field: &str) -> bool {
         && target
             .child_by_field_name("attribute")
             .is_some_and(|a| identifier(src.text_of(a)) == field)
-}
-
-struct Model<'s, 'p, 't> {
-    src: &'s PySource<'p>,
-    bindings: &'s HashMap<(usize, String), Vec<Value<'t>>>,
-    allowed: &'s [String],
-}
-
-impl Model<'_, '_, '_> {
-    /// True for an allowed value's name (quoted too: a `server_default` of `"'queued'"`).
-    fn named(&self, name: &str) -> bool {
-        let name = name.trim().trim_matches(['\'', '"']);
-        self.allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
-    }
-
-    /// True when `value` (read in `scope`) is one of the allowed values: a string literal, a
-    /// name or the last segment of a dotted name (`AIJobStatus.QUEUED`, `.value` of one), one
-    /// passed to a call or a subscript (`AIJobStatus("queued")`, `AIJobStatus["QUEUED"]`),
-    /// either branch of a conditional, or a name every binding of which is one.
-    fn allowed(&self, value: Node<'_>, scope: usize, depth: usize) -> bool {
-        if depth == 0 {
-            return false;
-        }
-        let src = self.src;
-        let each = |nodes: &[Node<'_>]| nodes.iter().all(|&n| self.allowed(n, scope, depth - 1));
-        let children = |field: Option<&str>| -> Vec<Node<'_>> {
-            let mut c = value.walk();
-            match field {
-                Some(f) => value.children_by_field_name(f, &mut c).collect(),
-                None => value.named_children(&mut c).collect(),
-            }
-        };
-        match value.kind() {
-            "parenthesized_expression" => value.named_child(0).is_some_and(|v| each(&[v])),
-            "string" => string_value(src, value).is_some_and(|s| self.named(&s)),
-            "attribute" => {
-                let Some(attr) = value.child_by_field_name("attribute") else {
-                    return false;
-                };
-                let attr = identifier(src.text_of(attr));
-                if matches!(attr.as_str(), "value" | "name") {
-                    return value
-                        .child_by_field_name("object")
-                        .is_some_and(|o| each(&[o]));
-                }
-                self.named(&attr)
-            }
-            "identifier" => {
-                let name = identifier(src.text_of(value));
-                if self.named(&name) {
-                    return true;
-                }
-                let bound = self
-                    .bindings
-                    .get(&(scope, name.clone()))
-                    .or_else(|| self.bindings.get(&(MODULE, name)));
-                bound.is_some_and(|all| {
-                    all.iter()
-                        .all(|b| b.is_some_and(|(v, s)| self.allowed(v, s, depth - 1)))
-                })
-            }
-            "call" => {
-                let args = value
-                    .child_by_field_name("arguments")
-                    .map(|a| {
-                        let mut c = a.walk();
-                        a.named_children(&mut c).collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default();
-                args.len() == 1 && each(&args)
-            }
-            "subscript" => {
-                let index = children(Some("subscript"));
-                index.len() == 1 && each(&index)
-            }
-            "conditional_expression" => {
-                let parts = children(None);
-                parts.len() == 3 && each(&[parts[0], parts[2]])
-            }
-            _ => false,
-        }
-    }
 }

@@ -5,7 +5,7 @@ use super::{disallowed_stores, PySource};
 fn stores(text: &str) -> Vec<String> {
     let src = PySource::parse(text);
     let allowed = vec!["created".to_string(), "queued".to_string()];
-    disallowed_stores(&src, "status", &allowed)
+    disallowed_stores(&src, "status", &["status", "state"], &allowed)
         .into_iter()
         .map(|(_, shown)| shown)
         .collect()
@@ -33,6 +33,13 @@ from app.schemas.ai_jobs import AIJobRead
 from .. import schemas
 AIJobRead(id=job.id, status=job.status)
 schemas.JobOut(status=job.status)
+schemas.JobOut(**job.as_dict())
+from app.models import job as models
+models.AIJob(prompt=p, **extra, status=AIJobStatus.QUEUED)
+models.AIJob(prompt=p, **extra, state=AIJobStatus.QUEUED)
+fields = {'prompt': p, 'status': AIJobStatus.CREATED}
+models.AIJob(**fields)
+models.AIJob(**dict(prompt=p), **{'kind': k, **{'status': 'queued'}})
 class AIJob(Base):
     status: Mapped[AIJobStatus] = mapped_column(default=AIJobStatus.CREATED, index=True)
     state = Column(String(20), nullable=False, server_default=text(\"'queued'\"))
@@ -59,6 +66,11 @@ x = AIJobStatus.SUCCEEDED
 job.status = x
 job.status, job.kind = pair
 AIJob(prompt=p, status=payload.status)
+create_ai_job_record(session, body, initial_status=body.status)
+from app.models.job import AIJob
+AIJob(**payload.model_dump())
+AIJob(**{'prompt': p, 'status': 'running'})
+AIJob(**dict(status=next_state))
 class AIJob(Base):
     status: Mapped[AIJobStatus] = mapped_column(default=AIJobStatus.SUCCEEDED)
     def mark_failed(self) -> None:
@@ -77,6 +89,11 @@ class AIJob(Base):
             "x",
             "job.status",
             "payload.status",
+            "body.status",
+            "payload.model_dump()",
+            "{'prompt': p, 'status': 'running'}",
+            "dict(status=next_state)",
+            "next_state", // the keyword inside it too (a rule reports the place once)
             "AIJobStatus.SUCCEEDED",
             "AIJobStatus.FAILED",
         ]
