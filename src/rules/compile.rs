@@ -26,11 +26,12 @@ pub(crate) struct CompiledRule {
     per_file: std::collections::HashMap<String, LazyCode>,
 }
 
-/// A matcher compiled on first use.
+/// A matcher compiled on first use; its clones share the one compiled matcher (fills that
+/// share an import list compile it once).
 #[derive(Debug, Clone)]
 struct LazyCode {
     source: std::sync::Arc<CodeMatch>,
-    compiled: std::sync::OnceLock<CompiledCode>,
+    compiled: std::sync::Arc<std::sync::OnceLock<CompiledCode>>,
 }
 
 impl LazyCode {
@@ -43,7 +44,7 @@ impl LazyCode {
         }
         Ok(Self {
             source: std::sync::Arc::new(source),
-            compiled,
+            compiled: std::sync::Arc::new(compiled),
         })
     }
 
