@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
 use super::pattern::{split, DottedPattern};
-use super::python::{self, Fact, FactKind, PySource};
+use super::python::{self, Fact, FactKind, PySource, CONSTRUCTS};
 use crate::spec::CodeMatch;
 
 /// A tree-sitter query with its source text.
@@ -128,6 +128,12 @@ impl CompiledCode {
                 query: Arc::new(query),
             }]
         };
+        if let Some(bad) = m.syntax.iter().find(|s| !CONSTRUCTS.contains(&s.as_str())) {
+            return Err(format!(
+                "unknown construct `{bad}` in `syntax` (hivegen knows: {})",
+                CONSTRUCTS.join(", ")
+            ));
+        }
         let mut callables = compile_all(&m.calls)?;
         callables.extend(compile_all(&m.decorators)?);
         Ok(Self {
@@ -375,5 +381,16 @@ mod tests {
             ..Default::default()
         };
         assert!(CompiledCode::new(&m).unwrap_err().contains("nonsense_node"));
+    }
+
+    #[test]
+    fn an_unknown_construct_is_an_error_naming_the_known_ones() {
+        let m = CodeMatch {
+            syntax: vec!["while".into(), "whlie True".into()],
+            ..Default::default()
+        };
+        let e = CompiledCode::new(&m).unwrap_err();
+        assert!(e.contains("unknown construct `whlie True`"), "{e}");
+        assert!(e.contains("while True"), "{e}");
     }
 }

@@ -6,6 +6,7 @@ use std::ops::ControlFlow;
 use tree_sitter::Node;
 
 use super::defs::names_defined_by;
+use super::derived;
 use super::resolve::identifier;
 use super::strings::{holds_string, joined_text, string_fact, string_value};
 use super::{preorder, Fact, FactKind, PySource};
@@ -23,6 +24,14 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 kind: FactKind::Defined,
                 name,
                 span: at.byte_range(),
+                external: false,
+            });
+        }
+        if node.kind() == "return_statement" && derived::returns_derived(src, node, &aliases) {
+            facts.push(Fact {
+                kind: FactKind::Syntax,
+                name: derived::CONSTRUCT.to_string(),
+                span: node.byte_range(),
                 external: false,
             });
         }

@@ -15,6 +15,7 @@ use std::ops::{ControlFlow, Range};
 use tree_sitter::{Language, Node, Parser, Point, Tree};
 
 mod defs;
+mod derived;
 mod facts;
 mod resolve;
 mod stores;
@@ -112,6 +113,24 @@ pub(crate) struct PySource<'a> {
 /// dotted names of every link of a chain, so a deeper file (`a.b.b.b...` 200,000 times) would
 /// overflow the stack, which aborts the process: a hook that aborts lets the edit through.
 pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// Every construct a `syntax:` list may name: the names of [`FactKind::Syntax`] facts.
+pub(crate) const CONSTRUCTS: &[&str] = &[
+    "await",
+    "async def",
+    "async with",
+    "async for",
+    "while",
+    "while True",
+    "ASGI application",
+    "computed getattr",
+    "getattr on a module",
+    "assignment to another module",
+    "module passed to a function",
+    derived::CONSTRUCT,
+    TOO_DEEP,
+    TOO_TANGLED,
+];
 
 /// The construct a file nested deeper than [`MAX_DEPTH`] shows, over the whole file.
 pub(crate) const TOO_DEEP: &str = "nesting deeper than 1000 levels";
