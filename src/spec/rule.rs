@@ -120,9 +120,9 @@ pub(crate) struct CodeMatch {
     pub(crate) keywords: Vec<String>,
     /// Constructs, by name: `await`, `async def`, `async with`, `async for`, `while True`,
     /// `while` (any loop of that kind), `computed getattr`, `getattr on a module`, `module passed
-    /// to a function`, `credential derived from a password` (a route returning a hash or an
-    /// encoding of the password, its hash or salt); a name hivegen does not know is an error
-    /// that lists them all.
+    /// to a function`, `credential derived from a password or random bytes` (a route returning
+    /// a hash or an encoding of the password, its hash or salt, or of random bytes); a name
+    /// hivegen does not know is an error that lists them all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) syntax: Vec<String>,
     /// String values used in code (dict keys, arguments, subscripts; never docstrings),

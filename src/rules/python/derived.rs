@@ -1,10 +1,12 @@
 //! A credential minted by hand: what a route hands back that a hash or an encoding of the
-//! password (its stored hash, its salt, a secret) produced. `sha256(f"{id}:{hash}")` or
+//! password (its stored hash, its salt, a secret) or of random bytes produced. `sha256(f"{id}:{hash}")` or
 //! `base64(f"{id}:{hash[-16:]}")` returned from a sign-in is a token by another name, whatever
 //! the response calls it (§3: tokens appear in Phase K). Storing such a hash on the model
 //! (`User(password_hash=scrypt(...))`) is sign-up's job, and is not a value handed back.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
@@ -12,7 +14,7 @@ use super::resolve::identifier;
 use super::PySource;
 
 /// The construct's name, for `syntax:` lists.
-pub(super) const CONSTRUCT: &str = "credential derived from a password";
+pub(super) const CONSTRUCT: &str = "credential derived from a password or random bytes";
 
 /// Callees that hash or encode their input: a module's functions, or a method by its name.
 const MODULES: &[&str] = &["hashlib.", "hmac.", "base64.", "binascii.", "codecs."];
@@ -39,27 +41,209 @@ const ROUTES: &[&str] = &[
     "api_route",
 ];
 
-/// A bound name is followed this many times (`key = b64(raw)`, `raw = f"{id}:{hash}"`).
+/// A bound name, or a helper of the module, is followed this many times (`key = b64(raw)`,
+/// `raw = f"{id}:{hash}"`, `return make_key(user)`).
 const FOLLOW: usize = 3;
 
-/// True when `ret`, a `return` statement of a route handler, hands back a value that a hash
-/// or an encoding of a password-like name produced.
-pub(super) fn returns_derived(
-    src: &PySource<'_>,
-    ret: Node<'_>,
-    aliases: &HashMap<String, String>,
-) -> bool {
-    let Some(value) = ret.named_child(0) else {
-        return false;
-    };
-    let Some(handler) = enclosing_function(ret) else {
-        return false;
-    };
-    if !is_route(src, handler, aliases) {
-        return false;
+/// Reads the routes of one file for credentials derived from a password.
+pub(super) struct Reader<'a, 't> {
+    src: &'a PySource<'t>,
+    aliases: &'a HashMap<String, String>,
+    /// The module's top-level functions by name, and the names registered as routes without
+    /// a decorator (`router.add_api_route("/k", make_key)`, `router.post("/k")(make_key)`);
+    /// found when a `return` first needs them.
+    module: OnceCell<(HashMap<String, Node<'a>>, HashSet<String>)>,
+}
+
+type Bindings<'a> = HashMap<String, Vec<Node<'a>>>;
+
+impl<'a, 't> Reader<'a, 't> {
+    pub(super) fn new(src: &'a PySource<'t>, aliases: &'a HashMap<String, String>) -> Self {
+        Self {
+            src,
+            aliases,
+            module: OnceCell::new(),
+        }
     }
-    let bindings = bindings(src, handler);
-    derived(src, value, aliases, &bindings, FOLLOW)
+
+    /// True when `ret`, a `return` statement of a route handler, hands back a value that a
+    /// hash or an encoding of a password-like name produced.
+    pub(super) fn returns_derived(&self, ret: Node<'a>) -> bool {
+        let Some(value) = ret.named_child(0) else {
+            return false;
+        };
+        let Some(handler) = enclosing_function(ret) else {
+            return false;
+        };
+        if !self.is_route(handler) {
+            return false;
+        }
+        self.derived(value, &bindings(self.src, handler), FOLLOW)
+    }
+
+    fn module(&self) -> &(HashMap<String, Node<'a>>, HashSet<String>) {
+        self.module.get_or_init(|| {
+            let root = self.src.tree.root_node();
+            let mut functions = HashMap::new();
+            for i in 0..root.named_child_count() {
+                let Some(mut node) = root.named_child(i) else {
+                    continue;
+                };
+                if node.kind() == "decorated_definition" {
+                    match node.child_by_field_name("definition") {
+                        Some(d) => node = d,
+                        None => continue,
+                    }
+                }
+                if node.kind() == "function_definition" {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        functions.insert(identifier(self.src.text_of(name)), node);
+                    }
+                }
+            }
+            (functions, self.registered())
+        })
+    }
+
+    /// Names passed to `*.add_api_route(...)` / `*.add_route(...)`, or to a route decorator
+    /// called as a function (`router.post("/k")(make_key)`).
+    fn registered(&self) -> HashSet<String> {
+        let mut out = HashSet::new();
+        let text = &self.src.text;
+        if !text.contains("add_api_route") && !text.contains("add_route") && !text.contains(")(") {
+            return out;
+        }
+        let _ = super::preorder(self.src.tree.root_node(), |node| {
+            if node.kind() != "call" {
+                return ControlFlow::Continue(());
+            }
+            let (Some(function), Some(args)) = (
+                node.child_by_field_name("function"),
+                node.child_by_field_name("arguments"),
+            ) else {
+                return ControlFlow::Continue(());
+            };
+            let registers = match function.kind() {
+                "call" => function
+                    .child_by_field_name("function")
+                    .is_some_and(|f| self.last_segment_in(f, ROUTES)),
+                _ => self.last_segment_in(function, &["add_api_route", "add_route"]),
+            };
+            if registers {
+                for a in children(args) {
+                    let value = match a.kind() {
+                        "keyword_argument" => a.child_by_field_name("value"),
+                        _ => Some(a),
+                    };
+                    if let Some(v) = value.filter(|v| v.kind() == "identifier") {
+                        out.insert(identifier(self.src.text_of(v)));
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        out
+    }
+
+    fn last_segment_in(&self, callee: Node<'_>, names: &[&str]) -> bool {
+        let (name, _) = self.src.dotted(callee, self.aliases);
+        name.rsplit('.')
+            .next()
+            .is_some_and(|last| names.contains(&last))
+    }
+
+    fn is_route(&self, def: Node<'_>) -> bool {
+        if let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") {
+            let decorated_route = children(decorated)
+                .filter(|c| c.kind() == "decorator")
+                .filter_map(|d| d.named_child(0))
+                .filter(|e| e.kind() == "call")
+                .filter_map(|e| e.child_by_field_name("function"))
+                .any(|f| self.last_segment_in(f, ROUTES));
+            if decorated_route {
+                return true;
+            }
+        }
+        def.child_by_field_name("name")
+            .is_some_and(|n| self.module().1.contains(&identifier(self.src.text_of(n))))
+    }
+
+    /// True when `expr` holds (or, through names bound in the function and the module's
+    /// helpers it calls, was made from) a hash or an encoding over a password-like name. A
+    /// model's constructor is not looked into: what it stores is not handed back (the route
+    /// answers with the account, read back by its schema).
+    fn derived(&self, expr: Node<'a>, bindings: &Bindings<'a>, follow: usize) -> bool {
+        let src = self.src;
+        match expr.kind() {
+            "identifier" => {
+                follow > 0
+                    && bindings
+                        .get(&identifier(src.text_of(expr)))
+                        .is_some_and(|values| {
+                            values
+                                .iter()
+                                .any(|v| self.derived(*v, bindings, follow - 1))
+                        })
+            }
+            "call" => {
+                let Some(function) = expr.child_by_field_name("function") else {
+                    return false;
+                };
+                let (callee, external) = src.dotted(function, self.aliases);
+                if callee.starts_with("models.") || callee.contains(".models.") {
+                    return false;
+                }
+                let hashes = MODULES.iter().any(|m| callee.starts_with(m))
+                    || callee
+                        .rsplit('.')
+                        .next()
+                        .is_some_and(|last| METHODS.contains(&last));
+                if hashes && names_a_secret(src, expr, bindings, follow) {
+                    return true;
+                }
+                // `make_key(user)`: a helper of the module, judged by what it returns.
+                let helper = (!external && function.kind() == "identifier")
+                    .then(|| self.module().0.get(&callee).copied())
+                    .flatten();
+                if let Some(helper) = helper.filter(|_| follow > 0) {
+                    if self.helper_returns_derived(helper, follow - 1) {
+                        return true;
+                    }
+                }
+                children(expr).any(|c| self.derived(c, bindings, follow))
+            }
+            "lambda" | "function_definition" => false,
+            // `user.email`: what an attribute of a bound object reads is its own (the object
+            // may hold the password's hash beside it); `sha256(x).hexdigest` is looked into.
+            "attribute" => expr
+                .child_by_field_name("object")
+                .filter(|o| o.kind() != "identifier" || transforms(src, expr))
+                .is_some_and(|o| self.derived(o, bindings, follow)),
+            _ => children(expr).any(|c| self.derived(c, bindings, follow)),
+        }
+    }
+
+    /// Any `return` of `def` (not of a function nested in it) hands back a derived value.
+    fn helper_returns_derived(&self, def: Node<'a>, follow: usize) -> bool {
+        let Some(body) = def.child_by_field_name("body") else {
+            return false;
+        };
+        let bindings = bindings(self.src, def);
+        let mut found = false;
+        let _ = super::preorder(body, |node| {
+            if node.kind() == "return_statement"
+                && enclosing_function(node) == Some(def)
+                && node
+                    .named_child(0)
+                    .is_some_and(|v| self.derived(v, &bindings, follow))
+            {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    }
 }
 
 /// The function a statement belongs to (not a class's body, not a lambda's).
@@ -75,31 +259,9 @@ fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
-fn is_route(src: &PySource<'_>, def: Node<'_>, aliases: &HashMap<String, String>) -> bool {
-    let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
-        return false;
-    };
-    let mut cursor = decorated.walk();
-    let is_route = decorated
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() == "decorator")
-        .filter_map(|d| d.named_child(0))
-        .filter_map(|e| match e.kind() {
-            "call" => e.child_by_field_name("function"),
-            _ => None,
-        })
-        .any(|f| {
-            let (name, _) = src.dotted(f, aliases);
-            name.rsplit('.')
-                .next()
-                .is_some_and(|last| ROUTES.contains(&last))
-        });
-    is_route
-}
-
 /// Plain names the function binds (`key = ...`), each with the values bound to it.
-fn bindings<'t>(src: &PySource<'t>, def: Node<'t>) -> HashMap<String, Vec<Node<'t>>> {
-    let mut out: HashMap<String, Vec<Node<'t>>> = HashMap::new();
+fn bindings<'n>(src: &PySource<'_>, def: Node<'n>) -> Bindings<'n> {
+    let mut out: Bindings<'n> = HashMap::new();
     let Some(body) = def.child_by_field_name("body") else {
         return out;
     };
@@ -116,59 +278,9 @@ fn bindings<'t>(src: &PySource<'t>, def: Node<'t>) -> HashMap<String, Vec<Node<'
                 }
             }
         }
-        std::ops::ControlFlow::Continue(())
+        ControlFlow::Continue(())
     });
     out
-}
-
-/// True when `expr` holds (or, through names bound in the handler, was made from) a hash or
-/// an encoding over a password-like name. A model's constructor is not looked into: what it
-/// stores is not handed back (the route answers with the account, read back by its schema).
-fn derived(
-    src: &PySource<'_>,
-    expr: Node<'_>,
-    aliases: &HashMap<String, String>,
-    bindings: &HashMap<String, Vec<Node<'_>>>,
-    follow: usize,
-) -> bool {
-    match expr.kind() {
-        "identifier" => {
-            follow > 0
-                && bindings
-                    .get(&identifier(src.text_of(expr)))
-                    .is_some_and(|values| {
-                        values
-                            .iter()
-                            .any(|v| derived(src, *v, aliases, bindings, follow - 1))
-                    })
-        }
-        "call" => {
-            let Some(function) = expr.child_by_field_name("function") else {
-                return false;
-            };
-            let (callee, _) = src.dotted(function, aliases);
-            if callee.starts_with("models.") || callee.contains(".models.") {
-                return false;
-            }
-            let hashes = MODULES.iter().any(|m| callee.starts_with(m))
-                || callee
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|last| METHODS.contains(&last));
-            if hashes && (names_a_secret(src, expr, bindings, follow)) {
-                return true;
-            }
-            children(expr).any(|c| derived(src, c, aliases, bindings, follow))
-        }
-        "lambda" | "function_definition" => false,
-        // `user.email`: what an attribute of a bound object reads is its own (the object may
-        // hold the password's hash beside it); `sha256(x).hexdigest` is looked into.
-        "attribute" => expr
-            .child_by_field_name("object")
-            .filter(|o| o.kind() != "identifier" || transforms(src, expr))
-            .is_some_and(|o| derived(src, o, aliases, bindings, follow)),
-        _ => children(expr).any(|c| derived(src, c, aliases, bindings, follow)),
-    }
 }
 
 /// `raw.encode`, `key.upper`: a method giving the object's value back transformed, so what
@@ -204,7 +316,7 @@ fn children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
 fn names_a_secret(
     src: &PySource<'_>,
     node: Node<'_>,
-    bindings: &HashMap<String, Vec<Node<'_>>>,
+    bindings: &Bindings<'_>,
     follow: usize,
 ) -> bool {
     let mut found = false;
@@ -226,18 +338,23 @@ fn names_a_secret(
                     }));
         }
         if found {
-            std::ops::ControlFlow::Break(())
+            ControlFlow::Break(())
         } else {
-            std::ops::ControlFlow::Continue(())
+            ControlFlow::Continue(())
         }
     });
     found
 }
 
 /// `password`, `password_hash`, `hashed_password`, `pwd`, `salt`, `secret_key`, ...
+/// Random bytes (`os.urandom(24)`, `secrets.token_bytes()`) count too: encoded and handed
+/// back, they are an opaque session key (a salt is stored, not returned).
 fn secret_name(name: &str) -> bool {
     let lower = name.to_lowercase();
-    lower.contains("password")
+    matches!(
+        lower.as_str(),
+        "urandom" | "token_bytes" | "randbytes" | "getrandbits"
+    ) || lower.contains("password")
         || lower.contains("passwd")
         || lower.split('_').any(|part| {
             matches!(
@@ -248,32 +365,5 @@ fn secret_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::secret_name;
-
-    #[test]
-    fn secret_names_are_what_a_password_is_kept_as() {
-        for name in [
-            "password",
-            "password_hash",
-            "hashed_password",
-            "pwd",
-            "salt",
-            "PasswordHash",
-            "pw_hash",
-            "secret_key",
-        ] {
-            assert!(secret_name(name), "{name}");
-        }
-        for name in [
-            "email",
-            "user_id",
-            "display_name",
-            "content_hash",
-            "passport",
-            "salty_name",
-        ] {
-            assert!(!secret_name(name), "{name}");
-        }
-    }
-}
+#[path = "derived_tests.rs"]
+mod tests;

@@ -16,6 +16,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let (aliases, modules) = src.aliases_and_modules();
     let mut facts = Vec::new();
     let mut defined = Vec::new();
+    let credentials = derived::Reader::new(src, &aliases);
     let _ = preorder(src.tree.root_node(), |node| {
         visit(src, node, &aliases, &mut facts);
         names_defined_by(src, node, &mut defined);
@@ -27,7 +28,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 external: false,
             });
         }
-        if node.kind() == "return_statement" && derived::returns_derived(src, node, &aliases) {
+        if node.kind() == "return_statement" && credentials.returns_derived(node) {
             facts.push(Fact {
                 kind: FactKind::Syntax,
                 name: derived::CONSTRUCT.to_string(),
