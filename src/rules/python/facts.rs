@@ -110,11 +110,17 @@ fn visit(
         }
         "await" if node.is_named() => push(FactKind::Syntax, ("await".into(), false), node),
         "assignment" | "augmented_assignment" => {
-            // `fastapi.routing.run_endpoint_function = f`: another module patched at run time.
+            // `fastapi.routing.run_endpoint_function = f`: another module patched at run time;
+            // so is an entry of its objects (`os.environ["X"] = "1"`, `sys.modules[k] = m`).
             let patched = node
                 .child_by_field_name("left")
-                .filter(|l| l.kind() == "attribute")
-                .is_some_and(|l| src.dotted(l, aliases).1);
+                .is_some_and(|l| match l.kind() {
+                    "attribute" => src.dotted(l, aliases).1,
+                    "subscript" => l
+                        .child_by_field_name("value")
+                        .is_some_and(|v| src.dotted(v, aliases).1),
+                    _ => false,
+                });
             if patched {
                 push(
                     FactKind::Syntax,
