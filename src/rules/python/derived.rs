@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
-use super::resolve::identifier;
+use super::resolve::{identifier, is_model};
 use super::PySource;
 
 /// The construct's name, for `syntax:` lists.
@@ -190,7 +190,7 @@ impl<'a, 't> Reader<'a, 't> {
                     return false;
                 };
                 let (callee, external) = src.dotted(function, self.aliases);
-                if callee.starts_with("models.") || callee.contains(".models.") {
+                if is_model(&callee) {
                     return false;
                 }
                 let hashes = MODULES.iter().any(|m| callee.starts_with(m))

@@ -214,13 +214,9 @@ impl<'a> PySource<'a> {
         let mut assignments = Vec::new();
         for &node in statements {
             if node.kind() == "assignment" {
-                // Only `x = name`, `x = a.b` and `x = f(...)` can rebind; the rounds below
-                // revisit those alone (a module of 20,000 `x = 1 + y` lines has none).
-                let plain = node
-                    .child_by_field_name("left")
-                    .is_some_and(|l| l.kind() == "identifier");
-                let right = node.child_by_field_name("right").map(|r| r.kind());
-                if plain && matches!(right, Some("identifier" | "attribute" | "call")) {
+                // The rounds below revisit only assignments that can rebind (a module of
+                // 20,000 `x = 1 + y` lines has none).
+                if rebinding_sides(node).is_some() {
                     assignments.push(node);
                 }
                 continue;
@@ -284,11 +280,7 @@ impl<'a> PySource<'a> {
 
     /// `x = <imported name>` or `x = functools.partial(<imported name>, …)`: (x, full name).
     fn rebinding(&self, node: Node<'_>, map: &HashMap<String, String>) -> Option<(String, String)> {
-        let left = node.child_by_field_name("left")?;
-        let right = node.child_by_field_name("right")?;
-        if left.kind() != "identifier" {
-            return None;
-        }
+        let (left, right) = rebinding_sides(node)?;
         let target = match right.kind() {
             // `o = open`: a builtin under another name is `builtins.open`, as Python sees it.
             "identifier"
@@ -348,4 +340,18 @@ impl<'a> PySource<'a> {
             _ => ("<expr>".to_string(), false),
         }
     }
+}
+
+/// The sides of an assignment that can rebind a name: `x = name`, `x = a.b`, `x = f(...)`.
+fn rebinding_sides(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let left = node.child_by_field_name("left")?;
+    let right = node.child_by_field_name("right")?;
+    (left.kind() == "identifier" && matches!(right.kind(), "identifier" | "attribute" | "call"))
+        .then_some((left, right))
+}
+
+/// True for a dotted name inside the application's models (`app.models.user.User`,
+/// `models.job.AIJob`): what building one stores is a row, not a value handed on.
+pub(super) fn is_model(name: &str) -> bool {
+    name.starts_with("models.") || name.contains(".models.")
 }

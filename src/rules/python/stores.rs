@@ -249,7 +249,7 @@ impl<'t> Found<'_, 't> {
         let (name, _) = src.dotted(callee, &self.aliases);
         let last = name.rsplit('.').next().unwrap_or(&name);
         let schema = name.starts_with("schemas.") || name.contains(".schemas.");
-        let model = name.starts_with("models.") || name.contains(".models.");
+        let model = super::resolve::is_model(&name);
         if splat && model {
             // With the field given as well, the dictionary cannot hold it (Python refuses a
             // keyword given twice): that keyword is the store.
