@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
-use super::pattern::{split, DottedPattern};
+use super::pattern::{DottedPattern, PatternSet};
 use super::python::{self, Fact, FactKind, PySource, CONSTRUCTS};
 use crate::spec::CodeMatch;
 
@@ -29,9 +29,9 @@ impl fmt::Debug for NamedQuery {
 pub(crate) struct CompiledCode {
     /// Callees, and decorators too: `@app.middleware("http")` and
     /// `app.middleware("http")(f)` are one thing.
-    callables: Vec<DottedPattern>,
-    imports: Vec<DottedPattern>,
-    attributes: Vec<DottedPattern>,
+    callables: PatternSet,
+    imports: PatternSet,
+    attributes: PatternSet,
     names: Vec<String>,
     keywords: Vec<String>,
     syntax: Vec<String>,
@@ -44,7 +44,7 @@ pub(crate) struct CompiledCode {
     set_values: Vec<(String, Vec<String>)>,
     except_compared: bool,
     /// The positive model; empty when the rule has none.
-    allowed: Vec<DottedPattern>,
+    allowed: PatternSet,
     /// The positive model in a line, for findings: `typing, fastapi.{APIRouter, Depends}`.
     allowed_summary: String,
     stub_only: bool,
@@ -52,7 +52,7 @@ pub(crate) struct CompiledCode {
     validators: Vec<DottedPattern>,
     only_functions: Vec<String>,
     queries: Vec<NamedQuery>,
-    except: Vec<DottedPattern>,
+    except: PatternSet,
 }
 
 /// One place a code rule matched.
@@ -74,25 +74,36 @@ fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
 
 /// Case-insensitive regular expressions, as one set (compiled together: a third less time than
 /// one by one, and every `verify` compiles those of the rules it needs); an error names the
-/// bad one.
-fn regexes(list: &[String], what: &str) -> Result<regex::RegexSet, String> {
+/// bad one. `identifiers` says the texts matched are identifiers, NFKC-normalised as Python
+/// reads them: the long s and the Kelvin sign, the only letters whose case folds to ASCII, are
+/// then ASCII already, so a pattern that compiles without Unicode (an ASCII one) matches them
+/// alike for half the compile time; one that needs Unicode keeps it.
+fn regexes(list: &[String], what: &str, identifiers: bool) -> Result<regex::RegexSet, String> {
     if list.is_empty() {
         return Ok(regex::RegexSet::empty());
     }
-    regex::RegexSetBuilder::new(list)
-        .case_insensitive(true)
-        .build()
-        .map_err(|set_error| {
-            list.iter()
-                .find_map(|p| {
-                    regex::RegexBuilder::new(p)
-                        .case_insensitive(true)
-                        .build()
-                        .err()
-                        .map(|e| format!("bad {what} `{p}`: {e}"))
-                })
-                .unwrap_or_else(|| format!("bad {what}s: {set_error}"))
-        })
+    let build = |unicode: bool| {
+        regex::RegexSetBuilder::new(list)
+            .case_insensitive(true)
+            .unicode(unicode)
+            .build()
+    };
+    if identifiers {
+        if let Ok(set) = build(false) {
+            return Ok(set);
+        }
+    }
+    build(true).map_err(|set_error| {
+        list.iter()
+            .find_map(|p| {
+                regex::RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .err()
+                    .map(|e| format!("bad {what} `{p}`: {e}"))
+            })
+            .unwrap_or_else(|| format!("bad {what}s: {set_error}"))
+    })
 }
 
 /// Patterns grouped by their first segment: `typing, fastapi.{APIRouter, Depends}`.
@@ -148,15 +159,15 @@ impl CompiledCode {
         let mut callables = compile_all(&m.calls)?;
         callables.extend(compile_all(&m.decorators)?);
         Ok(Self {
-            callables,
-            imports: compile_all(&m.imports)?,
-            attributes: compile_all(&m.attributes)?,
+            callables: PatternSet::new(callables),
+            imports: PatternSet::new(compile_all(&m.imports)?),
+            attributes: PatternSet::new(compile_all(&m.attributes)?),
             names: m.names.clone(),
             keywords: m.keywords.clone(),
             syntax: m.syntax.clone(),
             strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
-            string_patterns: regexes(&m.string_patterns, "string pattern")?,
-            defined_names: regexes(&m.defined_names, "defined-name pattern")?,
+            string_patterns: regexes(&m.string_patterns, "string pattern", false)?,
+            defined_names: regexes(&m.defined_names, "defined-name pattern", true)?,
             allowed_headers: m.allowed_headers.clone(),
             set_values: m
                 .set_values
@@ -164,19 +175,19 @@ impl CompiledCode {
                 .map(|(f, v)| (f.clone(), v.iter().map(|v| v.to_lowercase()).collect()))
                 .collect(),
             except_compared: m.except_compared,
-            allowed: compile_all(&m.allow_imports)?,
+            allowed: PatternSet::new(compile_all(&m.allow_imports)?),
             allowed_summary: summary(&m.allow_imports),
             stub_only: m.stub_only,
             pure_calls: compile_all(&m.pure_calls)?,
             validators: compile_all(&m.validators_only)?,
             only_functions: m.only_functions.clone(),
             queries,
-            except: compile_all(&m.except)?,
+            except: PatternSet::new(compile_all(&m.except)?),
         })
     }
 
     fn fact_matches(&self, fact: &Fact) -> bool {
-        let pats: &[DottedPattern] = match fact.kind {
+        let pats = match fact.kind {
             FactKind::Call | FactKind::Decorator => &self.callables,
             FactKind::Attribute => &self.attributes,
             FactKind::Import => &self.imports,
@@ -194,14 +205,12 @@ impl CompiledCode {
         if pats.is_empty() {
             return false;
         }
-        // Split the name once for all the patterns (this runs for every fact and rule).
-        let segments = split(&fact.name);
         let hit = if fact.kind == FactKind::Import {
-            pats.iter().any(|p| p.matches_prefix_segments(&segments))
+            pats.matches_prefix(&fact.name)
         } else {
-            pats.iter().any(|p| p.matches_segments(&segments))
+            pats.matches(&fact.name)
         };
-        hit && !self.except.iter().any(|p| p.matches_segments(&segments))
+        hit && !self.except.matches(&fact.name)
     }
 
     /// True when `fact` calls `Header()` for a header of the positive model (`allowed_headers`).
@@ -227,11 +236,7 @@ impl CompiledCode {
         {
             return false;
         }
-        let segments = split(&fact.name);
-        !self
-            .allowed
-            .iter()
-            .any(|p| p.matches_prefix_segments(&segments) || p.is_below(&segments))
+        !self.allowed.admits(&fact.name)
     }
 
     /// The stores of `set_values` (see [`python::disallowed_stores`]) to a value not allowed,
@@ -295,7 +300,7 @@ impl CompiledCode {
         }
         self.store_hits(src, &mut out);
         if !self.validators.is_empty() {
-            for span in python::unused_functions(src, &self.validators) {
+            for span in python::unused_functions(src, facts, &self.validators) {
                 let first = src.text[span.clone()].lines().next().unwrap_or("").trim();
                 let shown: String = first.chars().take(60).collect();
                 out.push(Hit {

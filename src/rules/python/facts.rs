@@ -16,9 +16,9 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let (aliases, modules) = src.aliases_and_modules();
     let mut facts = Vec::new();
     let mut defined = Vec::new();
-    let credentials = derived::Reader::new(src, &aliases);
+    let credentials = derived::Reader::new(src, aliases);
     let _ = preorder(src.tree.root_node(), |node| {
-        visit(src, node, &aliases, &mut facts);
+        visit(src, node, aliases, &mut facts);
         names_defined_by(src, node, &mut defined);
         for (name, at) in defined.drain(..) {
             facts.push(Fact {
@@ -37,7 +37,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
             });
         }
         if node.kind() == "call" {
-            if let Some(what) = dynamic_access(src, node, &aliases, &modules) {
+            if let Some(what) = dynamic_access(src, node, aliases, modules) {
                 facts.push(Fact {
                     kind: FactKind::Syntax,
                     name: what.to_string(),

@@ -10,6 +10,8 @@
 //! `relationship`).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::{ControlFlow, Range};
 
 use tree_sitter::{Language, Node, Parser, Point, Tree};
@@ -105,6 +107,9 @@ pub(crate) struct PySource<'a> {
     module: Option<Module>,
     /// Why nothing in the tree is read ([`TOO_DEEP`], [`TOO_TANGLED`]), if so.
     unreadable: Option<&'static str>,
+    /// The aliases and module names of the file, read once (see
+    /// [`PySource::aliases_and_modules`]).
+    bindings: OnceCell<(HashMap<String, String>, HashSet<String>)>,
 }
 
 /// How deep a syntax tree may nest for hivegen to read it. CPython itself refuses to compile
@@ -162,6 +167,7 @@ impl<'a> PySource<'a> {
             tree,
             module,
             unreadable,
+            bindings: OnceCell::new(),
         }
     }
 
@@ -334,6 +340,13 @@ fn in_strings(text: &str, tree: &Tree, skipped: &[CommentLine]) -> Vec<CommentLi
     let Some(last) = skipped.last() else {
         return Vec::new();
     };
+    // Every line given back holds a quote: without one, no walk of the tree is needed.
+    if !skipped
+        .iter()
+        .any(|c| text[c.bytes.clone()].contains(['"', '\'']))
+    {
+        return Vec::new();
+    }
     let root = tree.root_node();
     let end = root.end_byte().max(last.bytes.end);
     // Each string's range and closing quotes (`None`: any quote), in preorder.

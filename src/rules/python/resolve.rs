@@ -196,17 +196,19 @@ impl<'a> PySource<'a> {
 
     /// Local name -> full name, from every import of the file and every assignment of an
     /// imported name to a plain name.
-    pub(super) fn aliases(&self) -> HashMap<String, String> {
-        self.aliases_in(&self.binding_statements())
+    pub(super) fn aliases(&self) -> &HashMap<String, String> {
+        &self.aliases_and_modules().0
     }
 
     /// [`Self::aliases`] and the module names (see `modules_in`), from one walk of the
-    /// statements.
+    /// statements, made once per file (the facts, the stores and the stubs all read them).
     pub(super) fn aliases_and_modules(
         &self,
-    ) -> (HashMap<String, String>, std::collections::HashSet<String>) {
-        let statements = self.binding_statements();
-        (self.aliases_in(&statements), self.modules_in(&statements))
+    ) -> &(HashMap<String, String>, std::collections::HashSet<String>) {
+        self.bindings.get_or_init(|| {
+            let statements = self.binding_statements();
+            (self.aliases_in(&statements), self.modules_in(&statements))
+        })
     }
 
     fn aliases_in(&self, statements: &[Node<'_>]) -> HashMap<String, String> {

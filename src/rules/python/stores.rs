@@ -66,7 +66,7 @@ pub(crate) fn disallowed_stores(
 /// target or the call) with its value, and whether that value is a mapping holding it.
 struct Found<'n, 't> {
     /// The file's imports, to tell a schema (an answer) from what is stored.
-    aliases: HashMap<String, String>,
+    aliases: &'n HashMap<String, String>,
     names: &'n [&'n str],
     bindings: HashMap<(usize, String), Vec<Value<'t>>>,
     stores: Vec<(Node<'t>, Value<'t>, bool)>,
@@ -246,7 +246,7 @@ impl<'t> Found<'_, 't> {
         else {
             return;
         };
-        let (name, _) = src.dotted(callee, &self.aliases);
+        let (name, _) = src.dotted(callee, self.aliases);
         let last = name.rsplit('.').next().unwrap_or(&name);
         let schema = name.starts_with("schemas.") || name.contains(".schemas.");
         let model = super::resolve::is_model(&name);

@@ -15,13 +15,13 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::resolve::identifier;
-use super::{FactKind, PySource};
+use super::{Fact, FactKind, PySource};
 use crate::rules::pattern::{split, DottedPattern};
 
 /// What decides whether a value is pure.
 struct Purity<'s, 'a> {
     src: &'s PySource<'a>,
-    aliases: HashMap<String, String>,
+    aliases: &'s HashMap<String, String>,
     /// Classes the file defines: constructing one of them is pure.
     classes: HashSet<String>,
     pure: &'s [DottedPattern],
@@ -214,7 +214,7 @@ impl Purity<'_, '_> {
         let Some(function) = call.child_by_field_name("function") else {
             return false;
         };
-        let (name, _) = self.src.dotted(function, &self.aliases);
+        let (name, _) = self.src.dotted(function, self.aliases);
         let segments = split(&name);
         let callee_pure = (function.kind() == "identifier" && self.classes.contains(&name))
             || self.pure.iter().any(|p| p.matches_segments(&segments));
@@ -231,12 +231,12 @@ impl Purity<'_, '_> {
 /// read (its one fact, [`super::TOO_DEEP`] or [`super::TOO_TANGLED`], is what is reported).
 pub(crate) fn unused_functions(
     src: &PySource<'_>,
+    facts: &[Fact],
     decorators: &[DottedPattern],
 ) -> Vec<Range<usize>> {
     if src.unreadable() {
         return Vec::new();
     }
-    let facts = src.facts();
     let aliases = src.aliases();
     let mut out = Vec::new();
     let mut stack = vec![src.tree.root_node()];
@@ -261,7 +261,7 @@ pub(crate) fn unused_functions(
                             _ => e,
                         });
                         target.is_some_and(|t| {
-                            let (name, _) = src.dotted(t, &aliases);
+                            let (name, _) = src.dotted(t, aliases);
                             decorators.iter().any(|p| p.matches_segments(&split(&name)))
                         })
                     });
