@@ -122,7 +122,11 @@ fn run(config: &Config, out: &Out) -> Result<Exit, Error> {
                 Ok((_, registry)) => registry,
                 Err(e) => return Err(commands::verify::report_error(None, &request, out, e)),
             };
-            commands::verify::run(&registry, &repo, &request, out)
+            let result = commands::verify::run(&registry, &repo, &request, out);
+            // The process ends with this command: taking the compiled rules apart one
+            // allocation at a time would cost `verify` 3% of its work for nothing.
+            std::mem::forget(registry);
+            result
         }
         Task::Guard { install: true, .. } => commands::guard::install(&config.repo, out),
         Task::Guard { json, path, .. } => {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use tree_sitter::Node;
 
-use super::python::PySource;
+use super::python::{NodeExt, PySource};
 use crate::anchor;
 
 /// The normalized atoms of a statement: one per imported name for `from … import`, else one.
@@ -16,8 +16,8 @@ fn atoms(node: Node<'_>, text: &str) -> Vec<String> {
         let squeezed: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         squeezed.replace(",)", ")").replace(['(', ')'], "")
     };
-    if node.kind() == "import_from_statement" {
-        if let Some(module) = node.child_by_field_name("module_name") {
+    if node.kind_name() == "import_from_statement" {
+        if let Some(module) = node.field("module_name") {
             let module = norm(&text[module.byte_range()]);
             let mut cursor = node.walk();
             let names: Vec<String> = node
@@ -38,7 +38,7 @@ fn statements(code: &str) -> Vec<(usize, Vec<String>)> {
     let root = src.tree.root_node();
     let mut cursor = root.walk();
     root.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .map(|n| (n.start_byte(), atoms(n, code)))
         .collect()
 }

@@ -6,6 +6,7 @@ use std::ops::{ControlFlow, Range};
 
 use tree_sitter::Node;
 
+use super::node::NodeExt;
 use super::resolve::identifier;
 use super::strings::string_value;
 use super::{preorder, PySource};
@@ -49,16 +50,17 @@ pub(crate) fn looping_definitions(
 /// The name and the whole node of a top-level definition: `def`, `class` (decorated or
 /// not), or `name = lambda ...`.
 fn definition(stmt: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    match stmt.kind() {
-        "function_definition" | "class_definition" => {
-            Some((stmt.child_by_field_name("name")?, stmt))
-        }
-        "decorated_definition" => definition(stmt.child_by_field_name("definition")?),
+    match stmt.kind_name() {
+        "function_definition" | "class_definition" => Some((stmt.field("name")?, stmt)),
+        "decorated_definition" => definition(stmt.field("definition")?),
         "expression_statement" => {
-            let assignment = stmt.named_child(0).filter(|a| a.kind() == "assignment")?;
-            let left = assignment.child_by_field_name("left")?;
-            let right = assignment.child_by_field_name("right")?;
-            (left.kind() == "identifier" && right.kind() == "lambda").then_some((left, right))
+            let assignment = stmt
+                .named_child(0)
+                .filter(|a| a.kind_name() == "assignment")?;
+            let left = assignment.field("left")?;
+            let right = assignment.field("right")?;
+            (left.kind_name() == "identifier" && right.kind_name() == "lambda")
+                .then_some((left, right))
         }
         _ => None,
     }
@@ -67,7 +69,7 @@ fn definition(stmt: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
 /// True when `node` holds a loop anywhere.
 fn loops(node: Node<'_>) -> bool {
     preorder(node, |n| {
-        if LOOPS.contains(&n.kind()) {
+        if LOOPS.contains(&n.kind_name()) {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -86,16 +88,16 @@ pub(super) fn names_defined_by<'t>(
     out: &mut Vec<(String, Node<'t>)>,
 ) {
     let mut push = |n: Node<'t>| {
-        if n.kind() == "identifier" {
+        if n.kind_name() == "identifier" {
             out.push((snake_case(&identifier(src.text_of(n))), n));
         }
     };
-    match node.kind() {
+    match node.kind_name() {
         "function_definition"
         | "class_definition"
         | "default_parameter"
         | "typed_default_parameter" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 push(name);
             }
         }
@@ -103,7 +105,7 @@ pub(super) fn names_defined_by<'t>(
             let mut c = node.walk();
             for p in node.named_children(&mut c) {
                 // `x`, and `x: int` (whose first child is its name).
-                let name = if p.kind() == "typed_parameter" {
+                let name = if p.kind_name() == "typed_parameter" {
                     p.named_child(0)
                 } else {
                     Some(p)
@@ -112,7 +114,7 @@ pub(super) fn names_defined_by<'t>(
             }
         }
         "assignment" | "augmented_assignment" => {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.field("left") {
                 targets(left, &mut push);
             }
         }
@@ -122,10 +124,10 @@ pub(super) fn names_defined_by<'t>(
 
 /// The names an assignment's left side binds: `x`, `self.x` (its `x`), `a, b`, `[a, *b]`.
 fn targets<'t>(left: Node<'t>, push: &mut dyn FnMut(Node<'t>)) {
-    match left.kind() {
+    match left.kind_name() {
         "identifier" => push(left),
         "attribute" => {
-            if let Some(a) = left.child_by_field_name("attribute") {
+            if let Some(a) = left.field("attribute") {
                 push(a);
             }
         }
@@ -149,19 +151,17 @@ pub(crate) fn header_of(src: &PySource<'_>, callee: Range<usize>) -> Option<Stri
         .tree
         .root_node()
         .descendant_for_byte_range(callee.start, callee.end)?;
-    while call.kind() != "call" {
+    while call.kind_name() != "call" {
         call = call.parent()?;
     }
-    if let Some(args) = call.child_by_field_name("arguments") {
+    if let Some(args) = call.field("arguments") {
         let mut c = args.walk();
         for arg in args.named_children(&mut c) {
-            let is_alias = arg.kind() == "keyword_argument"
-                && arg
-                    .child_by_field_name("name")
-                    .is_some_and(|n| src.text_of(n) == "alias");
+            let is_alias = arg.kind_name() == "keyword_argument"
+                && arg.field("name").is_some_and(|n| src.text_of(n) == "alias");
             if is_alias {
-                let value = arg.child_by_field_name("value")?;
-                return (value.kind() == "string")
+                let value = arg.field("value")?;
+                return (value.kind_name() == "string")
                     .then(|| string_value(src, value))
                     .flatten()
                     .map(|v| norm(&v));
@@ -170,9 +170,9 @@ pub(crate) fn header_of(src: &PySource<'_>, callee: Range<usize>) -> Option<Stri
     }
     let mut up = call.parent()?;
     loop {
-        match up.kind() {
+        match up.kind_name() {
             "default_parameter" | "typed_default_parameter" => {
-                return up.child_by_field_name("name").map(|n| norm(src.text_of(n)));
+                return up.field("name").map(|n| norm(src.text_of(n)));
             }
             "typed_parameter" => return up.named_child(0).map(|n| norm(src.text_of(n))),
             "function_definition" | "lambda" | "class_definition" | "block" | "module" => {

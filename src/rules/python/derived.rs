@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
+use super::node::NodeExt;
 use super::resolve::{identifier, is_model};
 use super::PySource;
 
@@ -89,14 +90,14 @@ impl<'a, 't> Reader<'a, 't> {
                 let Some(mut node) = root.named_child(i) else {
                     continue;
                 };
-                if node.kind() == "decorated_definition" {
-                    match node.child_by_field_name("definition") {
+                if node.kind_name() == "decorated_definition" {
+                    match node.field("definition") {
                         Some(d) => node = d,
                         None => continue,
                     }
                 }
-                if node.kind() == "function_definition" {
-                    if let Some(name) = node.child_by_field_name("name") {
+                if node.kind_name() == "function_definition" {
+                    if let Some(name) = node.field("name") {
                         functions.insert(identifier(self.src.text_of(name)), node);
                     }
                 }
@@ -114,28 +115,26 @@ impl<'a, 't> Reader<'a, 't> {
             return out;
         }
         let _ = super::preorder(self.src.tree.root_node(), |node| {
-            if node.kind() != "call" {
+            if node.kind_name() != "call" {
                 return ControlFlow::Continue(());
             }
-            let (Some(function), Some(args)) = (
-                node.child_by_field_name("function"),
-                node.child_by_field_name("arguments"),
-            ) else {
+            let (Some(function), Some(args)) = (node.field("function"), node.field("arguments"))
+            else {
                 return ControlFlow::Continue(());
             };
-            let registers = match function.kind() {
+            let registers = match function.kind_name() {
                 "call" => function
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| self.last_segment_in(f, ROUTES)),
                 _ => self.last_segment_in(function, &["add_api_route", "add_route"]),
             };
             if registers {
                 for a in children(args) {
-                    let value = match a.kind() {
-                        "keyword_argument" => a.child_by_field_name("value"),
+                    let value = match a.kind_name() {
+                        "keyword_argument" => a.field("value"),
                         _ => Some(a),
                     };
-                    if let Some(v) = value.filter(|v| v.kind() == "identifier") {
+                    if let Some(v) = value.filter(|v| v.kind_name() == "identifier") {
                         out.insert(identifier(self.src.text_of(v)));
                     }
                 }
@@ -153,18 +152,21 @@ impl<'a, 't> Reader<'a, 't> {
     }
 
     fn is_route(&self, def: Node<'_>) -> bool {
-        if let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") {
+        if let Some(decorated) = def
+            .parent()
+            .filter(|p| p.kind_name() == "decorated_definition")
+        {
             let decorated_route = children(decorated)
-                .filter(|c| c.kind() == "decorator")
+                .filter(|c| c.kind_name() == "decorator")
                 .filter_map(|d| d.named_child(0))
-                .filter(|e| e.kind() == "call")
-                .filter_map(|e| e.child_by_field_name("function"))
+                .filter(|e| e.kind_name() == "call")
+                .filter_map(|e| e.field("function"))
                 .any(|f| self.last_segment_in(f, ROUTES));
             if decorated_route {
                 return true;
             }
         }
-        def.child_by_field_name("name")
+        def.field("name")
             .is_some_and(|n| self.module().1.contains(&identifier(self.src.text_of(n))))
     }
 
@@ -174,7 +176,7 @@ impl<'a, 't> Reader<'a, 't> {
     /// answers with the account, read back by its schema).
     fn derived(&self, expr: Node<'a>, bindings: &Bindings<'a>, follow: usize) -> bool {
         let src = self.src;
-        match expr.kind() {
+        match expr.kind_name() {
             "identifier" => {
                 follow > 0
                     && bindings
@@ -186,7 +188,7 @@ impl<'a, 't> Reader<'a, 't> {
                         })
             }
             "call" => {
-                let Some(function) = expr.child_by_field_name("function") else {
+                let Some(function) = expr.field("function") else {
                     return false;
                 };
                 let (callee, external) = src.dotted(function, self.aliases);
@@ -202,7 +204,7 @@ impl<'a, 't> Reader<'a, 't> {
                     return true;
                 }
                 // `make_key(user)`: a helper of the module, judged by what it returns.
-                let helper = (!external && function.kind() == "identifier")
+                let helper = (!external && function.kind_name() == "identifier")
                     .then(|| self.module().0.get(&callee).copied())
                     .flatten();
                 if let Some(helper) = helper.filter(|_| follow > 0) {
@@ -216,8 +218,8 @@ impl<'a, 't> Reader<'a, 't> {
             // `user.email`: what an attribute of a bound object reads is its own (the object
             // may hold the password's hash beside it); `sha256(x).hexdigest` is looked into.
             "attribute" => expr
-                .child_by_field_name("object")
-                .filter(|o| o.kind() != "identifier" || transforms(src, expr))
+                .field("object")
+                .filter(|o| o.kind_name() != "identifier" || transforms(src, expr))
                 .is_some_and(|o| self.derived(o, bindings, follow)),
             _ => children(expr).any(|c| self.derived(c, bindings, follow)),
         }
@@ -225,13 +227,13 @@ impl<'a, 't> Reader<'a, 't> {
 
     /// Any `return` of `def` (not of a function nested in it) hands back a derived value.
     fn helper_returns_derived(&self, def: Node<'a>, follow: usize) -> bool {
-        let Some(body) = def.child_by_field_name("body") else {
+        let Some(body) = def.field("body") else {
             return false;
         };
         let bindings = bindings(self.src, def);
         let mut found = false;
         let _ = super::preorder(body, |node| {
-            if node.kind() == "return_statement"
+            if node.kind_name() == "return_statement"
                 && enclosing_function(node) == Some(def)
                 && node
                     .named_child(0)
@@ -250,7 +252,7 @@ impl<'a, 't> Reader<'a, 't> {
 fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     let mut at = node.parent();
     while let Some(n) = at {
-        match n.kind() {
+        match n.kind_name() {
             "function_definition" => return Some(n),
             "class_definition" | "lambda" => return None,
             _ => at = n.parent(),
@@ -262,16 +264,13 @@ fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
 /// Plain names the function binds (`key = ...`), each with the values bound to it.
 fn bindings<'n>(src: &PySource<'_>, def: Node<'n>) -> Bindings<'n> {
     let mut out: Bindings<'n> = HashMap::new();
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return out;
     };
     let _ = super::preorder(body, |node| {
-        if node.kind() == "assignment" {
-            if let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) {
-                if left.kind() == "identifier" {
+        if node.kind_name() == "assignment" {
+            if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
+                if left.kind_name() == "identifier" {
                     out.entry(identifier(src.text_of(left)))
                         .or_default()
                         .push(right);
@@ -286,7 +285,7 @@ fn bindings<'n>(src: &PySource<'_>, def: Node<'n>) -> Bindings<'n> {
 /// `raw.encode`, `key.upper`: a method giving the object's value back transformed, so what
 /// the object was bound to flows on (`user.email` reads another value).
 fn transforms(src: &PySource<'_>, attribute: Node<'_>) -> bool {
-    attribute.child_by_field_name("attribute").is_some_and(|a| {
+    attribute.field("attribute").is_some_and(|a| {
         matches!(
             src.text_of(a),
             "encode"
@@ -321,13 +320,13 @@ fn names_a_secret(
 ) -> bool {
     let mut found = false;
     let _ = super::preorder(node, |n| {
-        if n.kind() == "identifier" {
+        if n.kind_name() == "identifier" {
             let name = identifier(src.text_of(n));
             // `user.email` names the e-mail: the object's binding is not followed, the
             // attribute's name decides (`user.password_hash`).
             let in_attribute = n
                 .parent()
-                .is_some_and(|p| p.kind() == "attribute" && !transforms(src, p));
+                .is_some_and(|p| p.kind_name() == "attribute" && !transforms(src, p));
             found = secret_name(&name)
                 || (!in_attribute
                     && follow > 0

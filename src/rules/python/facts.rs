@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use super::defs::names_defined_by;
 use super::derived;
+use super::node::NodeExt;
 use super::resolve::identifier;
 use super::strings::{holds_string, joined_text, string_fact, string_value};
 use super::{preorder, Fact, FactKind, PySource};
@@ -28,7 +29,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 external: false,
             });
         }
-        if node.kind() == "return_statement" && credentials.returns_derived(node) {
+        if node.kind_name() == "return_statement" && credentials.returns_derived(node) {
             facts.push(Fact {
                 kind: FactKind::Syntax,
                 name: derived::CONSTRUCT.to_string(),
@@ -36,7 +37,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 external: false,
             });
         }
-        if node.kind() == "call" {
+        if node.kind_name() == "call" {
             if let Some(what) = dynamic_access(src, node, aliases, modules) {
                 facts.push(Fact {
                     kind: FactKind::Syntax,
@@ -65,9 +66,9 @@ fn visit(
             external,
         })
     };
-    match node.kind() {
+    match node.kind_name() {
         "call" => {
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = node.field("function") {
                 push(FactKind::Call, src.dotted(f, aliases), f);
             }
             if let Some(value) = joined_text(src, node) {
@@ -76,8 +77,8 @@ fn visit(
         }
         "decorator" => {
             if let Some(expr) = node.named_child(0) {
-                let target = match expr.kind() {
-                    "call" => expr.child_by_field_name("function").unwrap_or(expr),
+                let target = match expr.kind_name() {
+                    "call" => expr.field("function").unwrap_or(expr),
                     _ => expr,
                 };
                 push(FactKind::Decorator, src.dotted(target, aliases), node);
@@ -90,7 +91,7 @@ fn visit(
             push(FactKind::Name, (name, external), node);
         }
         "keyword_argument" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 push(
                     FactKind::Keyword,
                     (identifier(src.text_of(name)), false),
@@ -112,15 +113,11 @@ fn visit(
         "assignment" | "augmented_assignment" => {
             // `fastapi.routing.run_endpoint_function = f`: another module patched at run time;
             // so is an entry of its objects (`os.environ["X"] = "1"`, `sys.modules[k] = m`).
-            let patched = node
-                .child_by_field_name("left")
-                .is_some_and(|l| match l.kind() {
-                    "attribute" => src.dotted(l, aliases).1,
-                    "subscript" => l
-                        .child_by_field_name("value")
-                        .is_some_and(|v| src.dotted(v, aliases).1),
-                    _ => false,
-                });
+            let patched = node.field("left").is_some_and(|l| match l.kind_name() {
+                "attribute" => src.dotted(l, aliases).1,
+                "subscript" => l.field("value").is_some_and(|v| src.dotted(v, aliases).1),
+                _ => false,
+            });
             if patched {
                 push(
                     FactKind::Syntax,
@@ -130,7 +127,7 @@ fn visit(
             }
         }
         "class_definition" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 push(FactKind::Def, (identifier(src.text_of(name)), false), name);
             }
         }
@@ -151,18 +148,18 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
         external: false,
     };
     let mut out = Vec::new();
-    match node.kind() {
+    match node.kind_name() {
         "function_definition" | "with_statement" | "for_statement" => {
-            if node.kind() == "function_definition" {
-                if let Some(name) = node.child_by_field_name("name") {
+            if node.kind_name() == "function_definition" {
+                if let Some(name) = node.field("name") {
                     out.push(fact(FactKind::Def, identifier(src.text_of(name)), name));
                 }
                 if asgi_signature(src, node) {
                     out.push(fact(FactKind::Syntax, "ASGI application".into(), node));
                 }
             }
-            if node.child(0).is_some_and(|c| c.kind() == "async") {
-                let what = match node.kind() {
+            if node.child(0).is_some_and(|c| c.kind_name() == "async") {
+                let what = match node.kind_name() {
                     "function_definition" => "async def",
                     "with_statement" => "async with",
                     _ => "async for",
@@ -173,9 +170,10 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
         "while_statement" => {
             out.push(fact(FactKind::Syntax, "while".into(), node));
             // `while True:`, and its spellings `while 1:`, `while 2:` …
-            let forever = node.child_by_field_name("condition").is_some_and(|c| {
-                c.kind() == "true"
-                    || (c.kind() == "integer" && !src.text_of(c).trim_start_matches('0').is_empty())
+            let forever = node.field("condition").is_some_and(|c| {
+                c.kind_name() == "true"
+                    || (c.kind_name() == "integer"
+                        && !src.text_of(c).trim_start_matches('0').is_empty())
             });
             if forever {
                 out.push(fact(FactKind::Syntax, "while True".into(), node));
@@ -189,15 +187,15 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
 /// `(scope, receive, send)` (after `self`): the signature of an ASGI application, which is
 /// what middleware is.
 fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
-    let Some(params) = def.child_by_field_name("parameters") else {
+    let Some(params) = def.field("parameters") else {
         return false;
     };
     let mut cursor = params.walk();
     let names: Vec<String> = params
         .named_children(&mut cursor)
         .map(|p| {
-            let n = p.child_by_field_name("name").unwrap_or(p);
-            let n = if n.kind() == "identifier" {
+            let n = p.field("name").unwrap_or(p);
+            let n = if n.kind_name() == "identifier" {
                 n
             } else {
                 n.named_child(0).unwrap_or(n)
@@ -221,36 +219,36 @@ fn dynamic_access(
     aliases: &HashMap<String, String>,
     modules: &std::collections::HashSet<String>,
 ) -> Option<&'static str> {
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "identifier" {
+    let function = call.field("function")?;
+    if function.kind_name() != "identifier" {
         return None;
     }
     let name = identifier(src.text_of(function));
     if aliases.contains_key(&name) {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     if !matches!(name.as_str(), "getattr" | "setattr" | "delattr" | "hasattr") {
         return module_passed(src, &name, args, modules);
     }
     let object = args.named_child(0)?;
     let attribute = args.named_child(1)?;
     let mut root = object;
-    while root.kind() == "attribute" {
-        root = root.child_by_field_name("object")?;
+    while root.kind_name() == "attribute" {
+        root = root.field("object")?;
     }
-    if root.kind() == "identifier" && modules.contains(&identifier(src.text_of(root))) {
+    if root.kind_name() == "identifier" && modules.contains(&identifier(src.text_of(root))) {
         return Some("getattr on a module");
     }
     // A name built from string literals (`"rel" + "ationship"`, `"pihsnoitaler"[::-1]`, an
     // f-string) hides what it reaches; a name from data (`getattr(self, column.name)`,
     // `getattr(user, field)`) reads the object's own attributes, as `as_dict()` does.
-    let literal = attribute.kind() == "string" && string_value(src, attribute).is_some();
+    let literal = attribute.kind_name() == "string" && string_value(src, attribute).is_some();
     let built = !literal && holds_string(attribute);
     // On a name imported from another module (`getattr(JobState, name)`), any computed name
     // reaches into that module's object.
     let imported =
-        root.kind() == "identifier" && aliases.contains_key(&identifier(src.text_of(root)));
+        root.kind_name() == "identifier" && aliases.contains_key(&identifier(src.text_of(root)));
     (name == "getattr" && (built || (imported && !literal))).then_some("computed getattr")
 }
 
@@ -280,12 +278,12 @@ fn module_passed(
     }
     let mut cursor = args.walk();
     let passed = args.named_children(&mut cursor).any(|a| {
-        let value = match a.kind() {
-            "keyword_argument" => a.child_by_field_name("value"),
+        let value = match a.kind_name() {
+            "keyword_argument" => a.field("value"),
             _ => Some(a),
         };
         value.is_some_and(|v| {
-            v.kind() == "identifier" && modules.contains(&identifier(src.text_of(v)))
+            v.kind_name() == "identifier" && modules.contains(&identifier(src.text_of(v)))
         })
     });
     passed.then_some("module passed to a function")
@@ -305,20 +303,20 @@ pub(crate) fn compared(src: &PySource<'_>, span: std::ops::Range<usize>) -> bool
     };
     if node
         .parent()
-        .filter(|p| p.kind() == "pair")
-        .and_then(|p| p.child_by_field_name("key"))
+        .filter(|p| p.kind_name() == "pair")
+        .and_then(|p| p.field("key"))
         == Some(node)
     {
         return true;
     }
     while let Some(parent) = node.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "comparison_operator" | "case_clause" => return true,
             "argument_list" => {
                 return parent
                     .parent()
-                    .and_then(|call| call.child_by_field_name("function"))
-                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .and_then(|call| call.field("function"))
+                    .and_then(|f| f.field("attribute"))
                     .is_some_and(|a| {
                         matches!(
                             src.text_of(a),

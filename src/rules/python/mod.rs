@@ -19,6 +19,7 @@ use tree_sitter::{Language, Node, Parser, Point, Tree};
 mod defs;
 mod derived;
 mod facts;
+mod node;
 mod resolve;
 mod stores;
 mod strings;
@@ -27,6 +28,7 @@ mod values;
 
 pub(crate) use defs::{header_of, looping_definitions};
 pub(crate) use facts::compared;
+pub(crate) use node::NodeExt;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stores::disallowed_stores;
 pub(crate) use stubs::{non_stub_statements, unused_functions};
@@ -353,7 +355,7 @@ fn in_strings(text: &str, tree: &Tree, skipped: &[CommentLine]) -> Vec<CommentLi
     let mut holders: Vec<(Range<usize>, Option<&str>)> = Vec::new();
     let mut open: Vec<(usize, &str)> = Vec::new();
     let _ = preorder(root, |node| {
-        match node.kind() {
+        match node.kind_name() {
             "string" => holders.push((node.byte_range(), Some(closing_quotes(text, node)))),
             "string_start" => open.push((node.start_byte(), closing_quotes(text, node))),
             "string_end" => drop(open.pop()),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 use unicode_normalization::UnicodeNormalization;
 
+use super::node::NodeExt;
 use super::PySource;
 
 /// Builtins that reach what the rules forbid (files, code, attributes by name): bound to
@@ -115,16 +116,11 @@ impl<'a> PySource<'a> {
                 .collect::<Vec<_>>()
                 .join(".")
         };
-        let alias_of = |n: Node<'_>| {
-            n.child_by_field_name("alias")
-                .map(|a| identifier(self.text_of(a)))
-        };
-        if node.kind() == "import_statement" {
+        let alias_of = |n: Node<'_>| n.field("alias").map(|a| identifier(self.text_of(a)));
+        if node.kind_name() == "import_statement" {
             for child in node.children_by_field_name("name", &mut cursor) {
-                if child.kind() == "aliased_import" {
-                    let full = child
-                        .child_by_field_name("name")
-                        .map_or(String::new(), name_of);
+                if child.kind_name() == "aliased_import" {
+                    let full = child.field("name").map_or(String::new(), name_of);
                     out.push((full, alias_of(child), child));
                 } else {
                     let full = name_of(child);
@@ -136,7 +132,7 @@ impl<'a> PySource<'a> {
             return out;
         }
         let module: String = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .map_or("", |m| self.text_of(m))
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -150,10 +146,8 @@ impl<'a> PySource<'a> {
             }
         };
         for child in node.children_by_field_name("name", &mut cursor) {
-            if child.kind() == "aliased_import" {
-                let name = child
-                    .child_by_field_name("name")
-                    .map_or(String::new(), name_of);
+            if child.kind_name() == "aliased_import" {
+                let name = child.field("name").map_or(String::new(), name_of);
                 out.push((join(&name), alias_of(child), child));
             } else {
                 let name = name_of(child);
@@ -177,7 +171,7 @@ impl<'a> PySource<'a> {
         let mut stack = vec![self.tree.root_node()];
         let mut cursor = self.tree.walk();
         while let Some(node) = stack.pop() {
-            let kind = node.kind();
+            let kind = node.kind_name();
             if matches!(
                 kind,
                 "import_statement" | "import_from_statement" | "assignment"
@@ -215,7 +209,7 @@ impl<'a> PySource<'a> {
         let mut map = HashMap::new();
         let mut assignments = Vec::new();
         for &node in statements {
-            if node.kind() == "assignment" {
+            if node.kind_name() == "assignment" {
                 // The rounds below revisit only assignments that can rebind (a module of
                 // 20,000 `x = 1 + y` lines has none).
                 if rebinding_sides(node).is_some() {
@@ -225,7 +219,7 @@ impl<'a> PySource<'a> {
             }
             for (full, local, _) in self.imports_of(node) {
                 let Some(local) = local else { continue };
-                let target = if node.kind() == "import_statement"
+                let target = if node.kind_name() == "import_statement"
                     && full.starts_with(&format!("{local}."))
                 {
                     local.clone()
@@ -257,7 +251,7 @@ impl<'a> PySource<'a> {
     fn modules_in(&self, statements: &[Node<'_>]) -> std::collections::HashSet<String> {
         let mut out = std::collections::HashSet::new();
         for &node in statements {
-            match node.kind() {
+            match node.kind_name() {
                 "import_statement" => {
                     out.extend(
                         self.imports_of(node)
@@ -283,7 +277,7 @@ impl<'a> PySource<'a> {
     /// `x = <imported name>` or `x = functools.partial(<imported name>, …)`: (x, full name).
     fn rebinding(&self, node: Node<'_>, map: &HashMap<String, String>) -> Option<(String, String)> {
         let (left, right) = rebinding_sides(node)?;
-        let target = match right.kind() {
+        let target = match right.kind_name() {
             // `o = open`: a builtin under another name is `builtins.open`, as Python sees it.
             "identifier"
                 if BUILTINS.contains(&self.text_of(right))
@@ -296,11 +290,11 @@ impl<'a> PySource<'a> {
             }
             "identifier" | "attribute" => right,
             "call" => {
-                let (callee, _) = self.dotted(right.child_by_field_name("function")?, map);
+                let (callee, _) = self.dotted(right.field("function")?, map);
                 if callee != "functools.partial" {
                     return None;
                 }
-                right.child_by_field_name("arguments")?.named_child(0)?
+                right.field("arguments")?.named_child(0)?
             }
             _ => return None,
         };
@@ -315,7 +309,7 @@ impl<'a> PySource<'a> {
         node: Node<'_>,
         aliases: &HashMap<String, String>,
     ) -> (String, bool) {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = identifier(self.text_of(node));
                 match aliases.get(&name) {
@@ -324,12 +318,12 @@ impl<'a> PySource<'a> {
                 }
             }
             "attribute" => {
-                let (object, external) = node.child_by_field_name("object").map_or_else(
+                let (object, external) = node.field("object").map_or_else(
                     || ("<expr>".to_string(), false),
                     |o| self.dotted(o, aliases),
                 );
                 let attr = node
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .map_or(String::new(), |a| identifier(self.text_of(a)));
                 (format!("{object}.{attr}"), external)
             }
@@ -346,10 +340,11 @@ impl<'a> PySource<'a> {
 
 /// The sides of an assignment that can rebind a name: `x = name`, `x = a.b`, `x = f(...)`.
 fn rebinding_sides(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    let left = node.child_by_field_name("left")?;
-    let right = node.child_by_field_name("right")?;
-    (left.kind() == "identifier" && matches!(right.kind(), "identifier" | "attribute" | "call"))
-        .then_some((left, right))
+    let left = node.field("left")?;
+    let right = node.field("right")?;
+    (left.kind_name() == "identifier"
+        && matches!(right.kind_name(), "identifier" | "attribute" | "call"))
+    .then_some((left, right))
 }
 
 /// True for a dotted name inside the application's models (`app.models.user.User`,

@@ -9,6 +9,7 @@ use std::ops::{ControlFlow, Range};
 
 use tree_sitter::Node;
 
+use super::node::NodeExt;
 use super::resolve::identifier;
 use super::strings::string_value;
 use super::values::Model;
@@ -54,7 +55,7 @@ pub(crate) fn disallowed_stores(
         }
         let scope = scopes.last().map_or(MODULE, |&(_, id)| id);
         found.visit(src, node, field, scope);
-        if matches!(node.kind(), "function_definition" | "lambda") {
+        if matches!(node.kind_name(), "function_definition" | "lambda") {
             scopes.push((depth + 1, node.id()));
         }
         ControlFlow::Continue(())
@@ -74,13 +75,13 @@ struct Found<'n, 't> {
 
 impl<'t> Found<'_, 't> {
     fn visit(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
-        match node.kind() {
+        match node.kind_name() {
             "assignment" => self.assignment(src, node, field, scope),
             "call" => self.setattr_call(src, node, field, scope),
             "keyword_argument" | "dictionary_splat" => self.keyword(src, node, field, scope),
             "default_parameter" | "typed_default_parameter" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    let value = node.child_by_field_name("value").map(|v| (v, scope));
+                if let Some(name) = node.field("name") {
+                    let value = node.field("value").map(|v| (v, scope));
                     self.bind(src, name, scope, value);
                 }
             }
@@ -93,16 +94,14 @@ impl<'t> Found<'_, 't> {
                 let mut c = node.walk();
                 let plain: Vec<Node<'t>> = node
                     .named_children(&mut c)
-                    .filter(|p| p.kind() == "identifier")
+                    .filter(|p| p.kind_name() == "identifier")
                     .collect();
                 for p in plain {
                     self.bind(src, p, scope, None);
                 }
             }
             "for_statement" | "for_in_clause" | "named_expression" => {
-                let target = node
-                    .child_by_field_name("left")
-                    .or_else(|| node.child_by_field_name("name"));
+                let target = node.field("left").or_else(|| node.field("name"));
                 if let Some(t) = target {
                     self.unknown_targets(src, t, scope);
                 }
@@ -113,7 +112,7 @@ impl<'t> Found<'_, 't> {
     }
 
     fn bind(&mut self, src: &PySource<'_>, name: Node<'t>, scope: usize, value: Value<'t>) {
-        if name.kind() == "identifier" {
+        if name.kind_name() == "identifier" {
             self.bindings
                 .entry((scope, identifier(src.text_of(name))))
                 .or_default()
@@ -132,22 +131,22 @@ impl<'t> Found<'_, 't> {
     /// `x.field = v` (a store), `name = v` (a binding); in a tuple assignment each target
     /// with its own value when the sides match, else with a value not known.
     fn assignment(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field("left") else {
             return;
         };
-        let right = node.child_by_field_name("right");
+        let right = node.field("right");
         let list = |n: Node<'t>| -> Vec<Node<'t>> {
             let mut c = n.walk();
             n.named_children(&mut c).collect()
         };
         let mut pairs: Vec<(Node<'t>, Option<Node<'t>>)> = Vec::new();
         if matches!(
-            left.kind(),
+            left.kind_name(),
             "pattern_list" | "tuple_pattern" | "list_pattern"
         ) {
             let targets = list(left);
             let values = right
-                .filter(|r| matches!(r.kind(), "expression_list" | "tuple" | "list"))
+                .filter(|r| matches!(r.kind_name(), "expression_list" | "tuple" | "list"))
                 .map(list)
                 .filter(|v| v.len() == targets.len());
             for (i, t) in targets.into_iter().enumerate() {
@@ -156,19 +155,19 @@ impl<'t> Found<'_, 't> {
         } else {
             // `a = b = v`: the right side is another assignment, whose value is the value.
             let mut value = right;
-            while let Some(v) = value.filter(|v| v.kind() == "assignment") {
-                value = v.child_by_field_name("right");
+            while let Some(v) = value.filter(|v| v.kind_name() == "assignment") {
+                value = v.field("right");
             }
             pairs.push((left, value));
         }
         for (target, value) in pairs {
-            if target.kind() == "identifier" && identifier(src.text_of(target)) == field {
+            if target.kind_name() == "identifier" && identifier(src.text_of(target)) == field {
                 self.column_defaults(src, value, scope);
             }
             let value = value.map(|v| (v, scope));
             if is_field(src, target, field) {
                 self.stores.push((target, value, false));
-            } else if target.kind() == "identifier" {
+            } else if target.kind_name() == "identifier" {
                 self.bind(src, target, scope, value);
             } else {
                 self.unknown_targets(src, target, scope);
@@ -180,8 +179,8 @@ impl<'t> Found<'_, 't> {
     /// server_default=v)`): its defaults are what every new row is set to.
     fn column_defaults(&mut self, src: &PySource<'_>, value: Option<Node<'t>>, scope: usize) {
         let Some(args) = value
-            .filter(|v| v.kind() == "call")
-            .and_then(|call| call.child_by_field_name("arguments"))
+            .filter(|v| v.kind_name() == "call")
+            .and_then(|call| call.field("arguments"))
         else {
             return;
         };
@@ -189,8 +188,8 @@ impl<'t> Found<'_, 't> {
         let defaults: Vec<Node<'t>> = args
             .named_children(&mut c)
             .filter(|a| {
-                a.kind() == "keyword_argument"
-                    && a.child_by_field_name("name").is_some_and(|n| {
+                a.kind_name() == "keyword_argument"
+                    && a.field("name").is_some_and(|n| {
                         matches!(
                             src.text_of(n),
                             "default" | "server_default" | "insert_default"
@@ -199,24 +198,24 @@ impl<'t> Found<'_, 't> {
             })
             .collect();
         for kw in defaults {
-            let value = kw.child_by_field_name("value").map(|v| (v, scope));
+            let value = kw.field("value").map(|v| (v, scope));
             self.stores.push((kw, value, false));
         }
     }
 
     /// `setattr(x, "field", v)` (a computed name is `D-DYNAMIC-CODE`'s).
     fn setattr_call(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
-        let callee = node.child_by_field_name("function").map(|f| src.text_of(f));
+        let callee = node.field("function").map(|f| src.text_of(f));
         if !matches!(callee, Some("setattr" | "builtins.setattr")) {
             return;
         }
-        let Some(args) = node.child_by_field_name("arguments") else {
+        let Some(args) = node.field("arguments") else {
             return;
         };
         let mut c = args.walk();
         let args: Vec<Node<'t>> = args.named_children(&mut c).collect();
         let names_field = args.get(1).is_some_and(|n| {
-            n.kind() == "string" && string_value(src, *n).as_deref() == Some(field)
+            n.kind_name() == "string" && string_value(src, *n).as_deref() == Some(field)
         });
         if names_field {
             self.stores
@@ -229,8 +228,8 @@ impl<'t> Found<'_, 't> {
     /// (`JobOut(status=job.status)` answers with the status, setting none). A model built from
     /// a dictionary (`AIJob(**payload.model_dump())`) sets the field to a value not known.
     fn keyword(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
-        let splat = node.kind() == "dictionary_splat";
-        let named = node.child_by_field_name("name").is_some_and(|n| {
+        let splat = node.kind_name() == "dictionary_splat";
+        let named = node.field("name").is_some_and(|n| {
             let name = identifier(src.text_of(n));
             name == field || name.strip_suffix(field).is_some_and(|p| p.ends_with('_'))
         });
@@ -239,10 +238,10 @@ impl<'t> Found<'_, 't> {
         }
         let Some(callee) = node
             .parent()
-            .filter(|args| args.kind() == "argument_list")
+            .filter(|args| args.kind_name() == "argument_list")
             .and_then(|args| args.parent())
-            .filter(|call| call.kind() == "call")
-            .and_then(|call| call.child_by_field_name("function"))
+            .filter(|call| call.kind_name() == "call")
+            .and_then(|call| call.field("function"))
         else {
             return;
         };
@@ -256,8 +255,8 @@ impl<'t> Found<'_, 't> {
             let args = node.parent().expect("a splat's argument list");
             let mut c = args.walk();
             let given = args.named_children(&mut c).any(|a| {
-                a.kind() == "keyword_argument"
-                    && a.child_by_field_name("name")
+                a.kind_name() == "keyword_argument"
+                    && a.field("name")
                         .is_some_and(|n| self.names.contains(&identifier(src.text_of(n)).as_str()))
             });
             if !given {
@@ -265,7 +264,7 @@ impl<'t> Found<'_, 't> {
                 self.stores.push((node, mapping, true));
             }
         } else if named && !COMPARING.contains(&last) && !schema {
-            let value = node.child_by_field_name("value").map(|v| (v, scope));
+            let value = node.field("value").map(|v| (v, scope));
             self.stores.push((node, value, false));
         }
     }
@@ -300,8 +299,8 @@ impl<'t> Found<'_, 't> {
 }
 
 fn is_field(src: &PySource<'_>, target: Node<'_>, field: &str) -> bool {
-    target.kind() == "attribute"
+    target.kind_name() == "attribute"
         && target
-            .child_by_field_name("attribute")
+            .field("attribute")
             .is_some_and(|a| identifier(src.text_of(a)) == field)
 }

@@ -4,11 +4,12 @@
 
 use tree_sitter::Node;
 
+use super::node::NodeExt;
 use super::PySource;
 
 /// True when `node` holds a string literal anywhere.
 pub(super) fn holds_string(node: Node<'_>) -> bool {
-    if matches!(node.kind(), "string" | "concatenated_string") {
+    if matches!(node.kind_name(), "string" | "concatenated_string") {
         return true;
     }
     let mut cursor = node.walk();
@@ -20,13 +21,13 @@ pub(super) fn holds_string(node: Node<'_>) -> bool {
 /// interpolated string, or a string that is part of a concatenation.
 pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
     let parent = node.parent()?;
-    if parent.kind() == "expression_statement" || parent.kind() == "concatenated_string" {
+    if parent.kind_name() == "expression_statement" || parent.kind_name() == "concatenated_string" {
         return None;
     }
     let mut cursor = node.walk();
     let mut value = String::new();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "string_content" => value.push_str(src.text_of(child)),
             "interpolation" => return None,
             _ => {}
@@ -39,7 +40,7 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
 /// literal's value; an f-string's text, each interpolation as `{}`; the text Python builds
 /// from pieces (`"AL" "TER TABLE"`, `"succ" + "eeded"`).
 pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "string" => string_value(src, node).or_else(|| whole_text(src, node)),
         "concatenated_string" => whole_text(src, node),
         // A `+` whose right operand is a string (the left of a chain is the chain so far):
@@ -47,9 +48,9 @@ pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> 
         // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
         // the text of each of its heads.
         _ if is_plus(src, node)
-            && node.child_by_field_name("right").is_some_and(|r| {
+            && node.field("right").is_some_and(|r| {
                 matches!(
-                    r.kind(),
+                    r.kind_name(),
                     "string" | "concatenated_string" | "parenthesized_expression"
                 )
             }) =>
@@ -66,13 +67,13 @@ pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> 
 /// piece of a larger expression of strings, or when the text holds no literal at all.
 fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
     let mut parent = node.parent()?;
-    while parent.kind() == "parenthesized_expression" {
+    while parent.kind_name() == "parenthesized_expression" {
         parent = parent.parent()?;
     }
-    if parent.kind() == "expression_statement"
-        || parent.kind() == "concatenated_string"
+    if parent.kind_name() == "expression_statement"
+        || parent.kind_name() == "concatenated_string"
         || is_plus(src, parent)
-        || (node.kind() == "string" && string_value(src, node).is_some())
+        || (node.kind_name() == "string" && string_value(src, node).is_some())
     {
         return None;
     }
@@ -84,19 +85,19 @@ fn whole_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
 /// piece that is not a literal), so that text split into a list is read like text built
 /// with `+`.
 pub(super) fn joined_text(src: &PySource<'_>, call: Node<'_>) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "attribute"
+    let function = call.field("function")?;
+    if function.kind_name() != "attribute"
         || function
-            .child_by_field_name("attribute")
+            .field("attribute")
             .is_none_or(|a| src.text_of(a) != "join")
     {
         return None;
     }
-    let separator = literal_text(src, function.child_by_field_name("object")?)?;
-    let args = call.child_by_field_name("arguments")?;
+    let separator = literal_text(src, function.field("object")?)?;
+    let args = call.field("arguments")?;
     let items = args
         .named_child(0)
-        .filter(|a| matches!(a.kind(), "list" | "tuple"))?;
+        .filter(|a| matches!(a.kind_name(), "list" | "tuple"))?;
     let mut cursor = items.walk();
     let parts: Vec<String> = items
         .named_children(&mut cursor)
@@ -113,9 +114,9 @@ pub(super) fn joined_text(src: &PySource<'_>, call: Node<'_>) -> Option<String> 
 const PIECES: usize = 256;
 
 fn is_plus(src: &PySource<'_>, node: Node<'_>) -> bool {
-    node.kind() == "binary_operator"
+    node.kind_name() == "binary_operator"
         && node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|op| src.text_of(op) == "+")
 }
 
@@ -132,10 +133,10 @@ fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
         if pieces > PIECES {
             return None;
         }
-        match n.kind() {
+        match n.kind_name() {
             "string" => {
                 for child in n.named_children(&mut cursor) {
-                    match child.kind() {
+                    match child.kind_name() {
                         "string_content" => value.push_str(src.text_of(child)),
                         "interpolation" => value.push_str("{}"),
                         _ => {}
@@ -147,8 +148,8 @@ fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
                 stack.extend(children.into_iter().rev());
             }
             "binary_operator" if is_plus(src, n) => {
-                stack.push(n.child_by_field_name("right")?);
-                stack.push(n.child_by_field_name("left")?);
+                stack.push(n.field("right")?);
+                stack.push(n.field("left")?);
             }
             _ => return None,
         }

@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use super::node::NodeExt;
 use super::resolve::identifier;
 use super::{Fact, FactKind, PySource};
 use crate::rules::pattern::{split, DottedPattern};
@@ -39,8 +40,8 @@ pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) ->
     let mut cursor = root.walk();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
-        if node.kind() == "class_definition" {
-            if let Some(name) = node.child_by_field_name("name") {
+        if node.kind_name() == "class_definition" {
+            if let Some(name) = node.field("name") {
                 classes.insert(identifier(src.text_of(name)));
             }
         }
@@ -77,7 +78,7 @@ impl Purity<'_, '_> {
 
     /// True when `stmt` is stub material in a block of `kind`; nested blocks report their own.
     fn statement(&self, stmt: Node<'_>, kind: Block, out: &mut Vec<Range<usize>>) -> bool {
-        match stmt.kind() {
+        match stmt.kind_name() {
             "comment" | "pass_statement" => true,
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 kind == Block::Module
@@ -99,9 +100,9 @@ impl Purity<'_, '_> {
                 let mut cursor = stmt.walk();
                 let pure = stmt
                     .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "decorator")
+                    .filter(|c| c.kind_name() == "decorator")
                     .all(|d| d.named_child(0).is_some_and(|e| self.pure(e)));
-                if let Some(def) = stmt.child_by_field_name("definition") {
+                if let Some(def) = stmt.field("definition") {
                     self.statement(def, kind, out);
                 }
                 pure
@@ -115,16 +116,16 @@ impl Purity<'_, '_> {
         let Some(inner) = stmt.named_child(0) else {
             return true;
         };
-        match inner.kind() {
+        match inner.kind_name() {
             "string" | "concatenated_string" | "ellipsis" => true,
             "assignment" => {
-                let targets_plain = inner.child_by_field_name("left").is_some_and(|l| {
-                    matches!(l.kind(), "identifier" | "pattern_list" | "tuple_pattern")
+                let targets_plain = inner.field("left").is_some_and(|l| {
+                    matches!(
+                        l.kind_name(),
+                        "identifier" | "pattern_list" | "tuple_pattern"
+                    )
                 });
-                targets_plain
-                    && inner
-                        .child_by_field_name("right")
-                        .is_none_or(|r| self.pure(r))
+                targets_plain && inner.field("right").is_none_or(|r| self.pure(r))
             }
             _ => false,
         }
@@ -135,11 +136,8 @@ impl Purity<'_, '_> {
         let Some(value) = stmt.named_child(0) else {
             return false;
         };
-        let (callee, args) = match value.kind() {
-            "call" => (
-                value.child_by_field_name("function"),
-                value.child_by_field_name("arguments"),
-            ),
+        let (callee, args) = match value.kind_name() {
+            "call" => (value.field("function"), value.field("arguments")),
             _ => (Some(value), None),
         };
         callee.is_some_and(|c| self.src.text_of(c) == "NotImplementedError")
@@ -147,20 +145,20 @@ impl Purity<'_, '_> {
     }
 
     fn function(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
-        if let Some(body) = def.child_by_field_name("body") {
+        if let Some(body) = def.field("body") {
             self.block(body, Block::Function, out);
         }
     }
 
     fn class(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
-        if let Some(body) = def.child_by_field_name("body") {
+        if let Some(body) = def.field("body") {
             self.block(body, Block::Class, out);
         }
     }
 
     /// True for a value that computes without touching anything outside the program.
     fn pure(&self, node: Node<'_>) -> bool {
-        match node.kind() {
+        match node.kind_name() {
             "string"
             | "concatenated_string"
             | "integer"
@@ -203,7 +201,8 @@ impl Purity<'_, '_> {
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
                 children.into_iter().all(|c| {
                     // A keyword's name is not a value.
-                    c.kind() == "identifier" && node.kind() == "keyword_argument" || self.pure(c)
+                    c.kind_name() == "identifier" && node.kind_name() == "keyword_argument"
+                        || self.pure(c)
                 })
             }
             _ => false,
@@ -211,17 +210,14 @@ impl Purity<'_, '_> {
     }
 
     fn pure_call(&self, call: Node<'_>) -> bool {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             return false;
         };
         let (name, _) = self.src.dotted(function, self.aliases);
         let segments = split(&name);
-        let callee_pure = (function.kind() == "identifier" && self.classes.contains(&name))
+        let callee_pure = (function.kind_name() == "identifier" && self.classes.contains(&name))
             || self.pure.iter().any(|p| p.matches_segments(&segments));
-        callee_pure
-            && call
-                .child_by_field_name("arguments")
-                .is_none_or(|a| self.pure(a))
+        callee_pure && call.field("arguments").is_none_or(|a| self.pure(a))
     }
 }
 
@@ -244,20 +240,20 @@ pub(crate) fn unused_functions(
     while let Some(node) = stack.pop() {
         cursor.reset(node);
         stack.extend(node.named_children(&mut cursor));
-        if node.kind() != "function_definition" {
+        if node.kind_name() != "function_definition" {
             continue;
         }
         let decorated = node
             .parent()
-            .filter(|p| p.kind() == "decorated_definition")
+            .filter(|p| p.kind_name() == "decorated_definition")
             .is_some_and(|p| {
                 let mut c = p.walk();
                 let found = p
                     .named_children(&mut c)
-                    .filter(|d| d.kind() == "decorator")
+                    .filter(|d| d.kind_name() == "decorator")
                     .any(|d| {
-                        let target = d.named_child(0).map(|e| match e.kind() {
-                            "call" => e.child_by_field_name("function").unwrap_or(e),
+                        let target = d.named_child(0).map(|e| match e.kind_name() {
+                            "call" => e.field("function").unwrap_or(e),
                             _ => e,
                         });
                         target.is_some_and(|t| {
@@ -267,7 +263,7 @@ pub(crate) fn unused_functions(
                     });
                 found
             });
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             continue;
         };
         let name = identifier(src.text_of(name));

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use super::node::NodeExt;
 use super::resolve::identifier;
 use super::stores::{Value, MODULE};
 use super::strings::string_value;
@@ -58,20 +59,16 @@ impl Model<'_, '_, '_> {
         let items: Vec<Node<'_>> = mapping.named_children(&mut c).collect();
         let sets = |item: &Node<'_>, key: Option<Node<'_>>, value: Option<Node<'_>>| {
             let names_field = key.is_some_and(|k| {
-                (k.kind() == "string" && string_value(src, k).as_deref() == Some(field))
-                    || (k.kind() == "identifier"
-                        && item.kind() == "keyword_argument"
+                (k.kind_name() == "string" && string_value(src, k).as_deref() == Some(field))
+                    || (k.kind_name() == "identifier"
+                        && item.kind_name() == "keyword_argument"
                         && identifier(src.text_of(k)) == field)
             });
             !names_field || value.is_some_and(|v| self.allowed(v, scope, depth - 1))
         };
-        match mapping.kind() {
-            "dictionary" => items.iter().all(|item| match item.kind() {
-                "pair" => sets(
-                    item,
-                    item.child_by_field_name("key"),
-                    item.child_by_field_name("value"),
-                ),
+        match mapping.kind_name() {
+            "dictionary" => items.iter().all(|item| match item.kind_name() {
+                "pair" => sets(item, item.field("key"), item.field("value")),
                 "dictionary_splat" => item
                     .named_child(0)
                     .is_some_and(|m| self.mapping_allowed(m, scope, field, depth - 1)),
@@ -79,21 +76,17 @@ impl Model<'_, '_, '_> {
             }),
             "call"
                 if mapping
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| src.text_of(f) == "dict") =>
             {
-                let args = mapping.child_by_field_name("arguments");
+                let args = mapping.field("arguments");
                 let mut c = mapping.walk();
                 let args: Vec<Node<'_>> = args
                     .map(|a| a.named_children(&mut c).collect())
                     .unwrap_or_default();
                 args.iter().all(|a| {
-                    a.kind() == "keyword_argument"
-                        && sets(
-                            a,
-                            a.child_by_field_name("name"),
-                            a.child_by_field_name("value"),
-                        )
+                    a.kind_name() == "keyword_argument"
+                        && sets(a, a.field("name"), a.field("value"))
                 })
             }
             "identifier" => self.each_binding(mapping, scope, |v, s| {
@@ -120,18 +113,16 @@ impl Model<'_, '_, '_> {
                 None => value.named_children(&mut c).collect(),
             }
         };
-        match value.kind() {
+        match value.kind_name() {
             "parenthesized_expression" => value.named_child(0).is_some_and(|v| each(&[v])),
             "string" => string_value(src, value).is_some_and(|s| self.named(&s)),
             "attribute" => {
-                let Some(attr) = value.child_by_field_name("attribute") else {
+                let Some(attr) = value.field("attribute") else {
                     return false;
                 };
                 let attr = identifier(src.text_of(attr));
                 if matches!(attr.as_str(), "value" | "name") {
-                    return value
-                        .child_by_field_name("object")
-                        .is_some_and(|o| each(&[o]));
+                    return value.field("object").is_some_and(|o| each(&[o]));
                 }
                 self.named(&attr)
             }
@@ -144,7 +135,7 @@ impl Model<'_, '_, '_> {
             }
             "call" => {
                 let args = value
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .map(|a| {
                         let mut c = a.walk();
                         a.named_children(&mut c).collect::<Vec<_>>()
