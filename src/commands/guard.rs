@@ -27,7 +27,7 @@ pub(crate) struct Request<'a> {
 
 /// Judges one payload. An error is a deny too (the caller prints it and exits 2).
 pub(crate) fn run(
-    registry: impl FnOnce() -> Result<Registry>,
+    registry: impl FnOnce() -> Result<&'static Registry>,
     request: &Request<'_>,
     out: &Out,
 ) -> Result<Exit> {
@@ -36,7 +36,7 @@ pub(crate) fn run(
         .read_to_end(&mut input)
         .map_err(|e| Error::io("read", "stdin", e))?;
     if let Some(path) = request.path {
-        return match guard::judge_content(&registry()?, request.repo, path, input)? {
+        return match guard::judge_content(registry()?, request.repo, path, input)? {
             Verdict::Allow => Ok(Exit::Success),
             Verdict::Deny(findings) => {
                 for f in &findings {
@@ -58,7 +58,7 @@ pub(crate) fn run(
         return Ok(Exit::Success);
     }
     let stop = matches!(payload.event, Event::Stop { .. });
-    match guard::judge_payload(&registry()?, &payload)? {
+    match guard::judge_payload(registry()?, &payload)? {
         Verdict::Allow => Ok(Exit::Success),
         Verdict::Deny(findings) => Ok(deny(&findings, stop, request.json, out)),
     }

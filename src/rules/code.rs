@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
+use super::anymatch::AnyMatch;
 use super::pattern::{DottedPattern, PatternSet};
 use super::python::{self, Fact, FactKind, PySource, CONSTRUCTS};
 use crate::spec::CodeMatch;
@@ -37,8 +38,8 @@ pub(crate) struct CompiledCode {
     syntax: Vec<String>,
     /// Lowercased.
     strings: Vec<String>,
-    string_patterns: regex::RegexSet,
-    defined_names: regex::RegexSet,
+    string_patterns: AnyMatch,
+    defined_names: AnyMatch,
     allowed_headers: Vec<String>,
     /// Each field with the values it may be set to, lowercased.
     set_values: Vec<(String, Vec<String>)>,
@@ -72,38 +73,18 @@ fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
         .collect()
 }
 
-/// Case-insensitive regular expressions, as one set (compiled together: a third less time than
-/// one by one, and every `verify` compiles those of the rules it needs); an error names the
-/// bad one. `identifiers` says the texts matched are identifiers, NFKC-normalised as Python
-/// reads them: the long s and the Kelvin sign, the only letters whose case folds to ASCII, are
-/// then ASCII already, so a pattern that compiles without Unicode (an ASCII one) matches them
-/// alike for half the compile time; one that needs Unicode keeps it.
-fn regexes(list: &[String], what: &str, identifiers: bool) -> Result<regex::RegexSet, String> {
-    if list.is_empty() {
-        return Ok(regex::RegexSet::empty());
-    }
-    let build = |unicode: bool| {
-        regex::RegexSetBuilder::new(list)
-            .case_insensitive(true)
-            .unicode(unicode)
-            .build()
-    };
+/// A rule's case-insensitive regular expressions, as one set (see [`AnyMatch`]). `identifiers`
+/// says the texts matched are identifiers, NFKC-normalised as Python reads them: the long s and
+/// the Kelvin sign, the only letters whose case folds to ASCII, are then ASCII already, so a
+/// pattern that compiles without Unicode (an ASCII one) matches them alike for half the
+/// compile time; one that needs Unicode keeps it.
+fn regexes(list: &[String], what: &str, identifiers: bool) -> Result<AnyMatch, String> {
     if identifiers {
-        if let Ok(set) = build(false) {
+        if let Ok(set) = AnyMatch::new(list, what, false) {
             return Ok(set);
         }
     }
-    build(true).map_err(|set_error| {
-        list.iter()
-            .find_map(|p| {
-                regex::RegexBuilder::new(p)
-                    .case_insensitive(true)
-                    .build()
-                    .err()
-                    .map(|e| format!("bad {what} `{p}`: {e}"))
-            })
-            .unwrap_or_else(|| format!("bad {what}s: {set_error}"))
-    })
+    AnyMatch::new(list, what, true)
 }
 
 /// Patterns grouped by their first segment: `typing, fastapi.{APIRouter, Depends}`.

@@ -9,6 +9,7 @@
 //! queries), never in comments, strings or docstrings.
 
 mod anchor_content;
+mod anymatch;
 mod change;
 mod code;
 mod compile;
