@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use std::sync::{Arc, OnceLock};
+
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::code::CompiledCode;
@@ -16,8 +18,8 @@ use crate::spec::{CodeMatch, PhaseSpec, Rule, RuleKind, StructureCheck};
 pub(crate) struct CompiledRule {
     /// The rule as written.
     pub(crate) rule: Rule,
-    scope: Option<GlobSet>,
-    exclude: GlobSet,
+    scope: Option<LazyGlobs>,
+    exclude: LazyGlobs,
     /// The code matcher of a code rule, compiled when first needed (a change of one file
     /// needs few of them; the regular expressions and queries of all take ~10 ms).
     code: Option<LazyCode>,
@@ -85,7 +87,7 @@ pub struct RuleSet {
     pub(crate) python_root: Option<String>,
     /// The repository's own files (`README*`, `.github/**`, ...): created, deleted, renamed
     /// and edited freely, whatever the phase.
-    repository: GlobSet,
+    repository: LazyGlobs,
     /// The globs `repository` was built from.
     repository_globs: Vec<String>,
     /// The rules, in spec order.
@@ -103,7 +105,10 @@ impl RuleSet {
         repository_files: &[String],
         check: bool,
     ) -> Result<Self> {
-        let mut memo = Globs::default();
+        let mut memo = Globs {
+            sets: std::collections::HashMap::new(),
+            check,
+        };
         let mut seen = BTreeSet::new();
         let mut rules = Vec::with_capacity(spec.rules.len());
         for (i, rule) in spec.rules.iter().enumerate() {
@@ -171,7 +176,7 @@ impl RuleSet {
         let mut may_create: BTreeSet<String> =
             spec.creates.iter().map(|c| c.path.clone()).collect();
         may_create.insert(spec.marker.path.clone());
-        let repository = globs(repository_files).map_err(|message| {
+        let repository = globs(repository_files, check).map_err(|message| {
             Error::spec(
                 spec.origin.file.clone(),
                 None,
@@ -199,7 +204,7 @@ impl RuleSet {
         let mut all = self.repository_globs.clone();
         all.extend(extra.iter().cloned());
         Ok(Self {
-            repository: globs(&all)?,
+            repository: globs(&all, true)?,
             repository_globs: all,
             ..self.clone()
         })
@@ -277,28 +282,74 @@ fn validate_shape(rule: &Rule) -> Result<(), String> {
     Ok(())
 }
 
-/// Glob sets built once per list: many rules share a scope (`backend/**/*.py`), and building
-/// a set compiles its regular expressions.
-#[derive(Default)]
-struct Globs(std::collections::HashMap<Vec<String>, GlobSet>);
+/// Glob sets made once per list: many rules share a scope (`backend/**/*.py`).
+struct Globs {
+    sets: std::collections::HashMap<Vec<String>, LazyGlobs>,
+    /// Build each set at once (a spec read from its YAML, whose errors must be told now).
+    check: bool,
+}
 
 impl Globs {
-    fn get(&mut self, patterns: &[String]) -> Result<GlobSet, String> {
-        if let Some(set) = self.0.get(patterns) {
+    fn get(&mut self, patterns: &[String]) -> Result<LazyGlobs, String> {
+        if let Some(set) = self.sets.get(patterns) {
             return Ok(set.clone());
         }
-        let set = globs(patterns)?;
-        self.0.insert(patterns.to_vec(), set.clone());
+        let set = globs(patterns, self.check)?;
+        self.sets.insert(patterns.to_vec(), set.clone());
         Ok(set)
     }
 }
 
-fn globs(patterns: &[String]) -> Result<GlobSet, String> {
+/// A glob set built into a matcher (which compiles regular expressions) only when first asked
+/// about a path that could match: one that starts with a glob's literal prefix, what comes
+/// before its first `*`, `?`, `[`, `{` or `\`. A guard judges one file against the scope of
+/// every rule, and building every set was a sixth of its work; most scopes cannot hold the
+/// file. Clones share the one matcher.
+#[derive(Debug, Clone)]
+struct LazyGlobs {
+    globs: Arc<Vec<Glob>>,
+    prefixes: Vec<String>,
+    set: Arc<OnceLock<GlobSet>>,
+}
+
+impl LazyGlobs {
+    fn is_match(&self, path: &str) -> bool {
+        self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
+            && self
+                .set
+                .get_or_init(|| {
+                    build(&self.globs).expect("the globs were built when the spec was compiled")
+                })
+                .is_match(path)
+    }
+}
+
+fn build(globs: &[Glob]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
-    for p in patterns {
-        builder.add(glob(p)?);
+    for g in globs {
+        builder.add(g.clone());
     }
     builder.build().map_err(|e| e.to_string())
+}
+
+/// `patterns` as a set; built now when `check` (else each glob is only parsed).
+fn globs(patterns: &[String], check: bool) -> Result<LazyGlobs, String> {
+    let globs = patterns
+        .iter()
+        .map(|p| glob(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let set = OnceLock::new();
+    if check {
+        let _ = set.set(build(&globs)?);
+    }
+    Ok(LazyGlobs {
+        prefixes: patterns
+            .iter()
+            .map(|p| p[..p.find(['*', '?', '[', '{', '\\']).unwrap_or(p.len())].to_string())
+            .collect(),
+        globs: Arc::new(globs),
+        set: Arc::new(set),
+    })
 }
 
 fn glob(pattern: &str) -> Result<Glob, String> {
@@ -315,6 +366,38 @@ mod tests {
     fn spec(rules: &str) -> PhaseSpec {
         let text = format!("id: d\ntitle: T\nmarker:\n  path: docs/M\n  content: \"M\\n\"\ndone: DONE\nrules:\n{rules}");
         PhaseSpec::parse(&text, "d.yaml").unwrap()
+    }
+
+    #[test]
+    fn a_lazy_glob_set_answers_as_the_set_and_builds_only_when_a_prefix_fits() {
+        let patterns: Vec<String> = [
+            "backend/app/models/**", "backend/**/*.py", "README*", ".github/**", "**/x.cfg",
+            "docs/{a,b}.md", "lit\\*eral", "desktop/?.js", "docs/[ab].txt",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let paths = [
+            "backend/app/models/user.py", "backend/app/models", "backend/x.py", "backend/a/b.txt",
+            "README.md", "README", "x/README.md", ".github/workflows/ci.yml", "a/b/x.cfg",
+            "x.cfg", "docs/a.md", "docs/c.md", "lit*eral", "literal", "desktop/a.js",
+            "desktop/ab.js", "docs/b.txt", "", "frontend/index.ts",
+        ];
+        for n in 1..=patterns.len() {
+            for list in patterns.windows(n) {
+                let lazy = globs(list, false).unwrap();
+                let eager = build(&lazy.globs).unwrap();
+                for path in paths {
+                    assert_eq!(lazy.is_match(path), eager.is_match(path), "{path} in {list:?}");
+                }
+            }
+        }
+        let models = globs(&patterns[..1], false).unwrap();
+        assert!(!models.is_match("frontend/index.ts"));
+        assert!(models.set.get().is_none(), "no prefix fits: nothing built");
+        assert!(models.is_match("backend/app/models/user.py"));
+        assert!(models.set.get().is_some());
+        assert!(globs(&["a/[".to_string()], false).is_err(), "a bad glob is told at once");
     }
 
     #[test]
