@@ -5,6 +5,7 @@ use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
+use super::claims;
 use super::defs::names_defined_by;
 use super::derived;
 use super::node::NodeExt;
@@ -36,6 +37,16 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 span: node.byte_range(),
                 external: false,
             });
+        }
+        if node.kind_name() == "function_definition" {
+            for span in claims::claims(src, aliases, node) {
+                facts.push(Fact {
+                    kind: FactKind::Syntax,
+                    name: claims::CONSTRUCT.to_string(),
+                    span,
+                    external: false,
+                });
+            }
         }
         if node.kind_name() == "call" {
             if let Some(what) = dynamic_access(src, node, aliases, modules) {

