@@ -56,7 +56,15 @@ pub(crate) fn summary(report: &Report) -> String {
             if report.judged.is_empty() {
                 ", which completes no phase".to_string()
             } else {
-                format!(", judged by Phase {}", letters(&report.judged))
+                format!(
+                    ", judged by Phase {}{}",
+                    letters(&report.judged),
+                    if report.held {
+                        ", complete: hivegen has no spec for the phase after it, so its rules hold"
+                    } else {
+                        ""
+                    }
+                )
             }
         ),
         _ => "the tree".to_string(),

@@ -18,11 +18,15 @@ use regex_automata::nfa::thompson::{self, pikevm, pikevm::PikeVM};
 use regex_automata::util::syntax;
 use regex_automata::Input;
 
+/// `regex`'s default limit on the size of a compiled automaton.
+const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
+
 /// Does any of a set of patterns match? See the module documentation.
 pub(crate) struct AnyMatch {
-    engines: Option<(DFA, PikeVM)>,
+    /// The lazy DFA, when the automaton fits its cache, and the PikeVM.
+    engines: Option<(Option<DFA>, PikeVM)>,
     /// Search state of each engine, reused across searches and threads.
-    caches: Mutex<Vec<(dfa::Cache, pikevm::Cache)>>,
+    caches: Mutex<Vec<(Option<dfa::Cache>, pikevm::Cache)>>,
 }
 
 impl AnyMatch {
@@ -38,14 +42,22 @@ impl AnyMatch {
                     .case_insensitive(true)
                     .unicode(unicode),
             )
-            .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
+            .configure(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    // `regex`'s own limit: a pattern such as `\w{1000}{100}` is refused at
+                    // once rather than built into gigabytes.
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
             .build_many(list)
             .map_err(|e| e.to_string())
             .and_then(|nfa| {
+                // An automaton too big for the lazy DFA's cache is searched by the PikeVM
+                // alone, as `regex` does.
                 let dfa = DFA::builder()
                     .configure(DFA::config().unicode_word_boundary(true))
                     .build_from_nfa(nfa.clone())
-                    .map_err(|e| e.to_string())?;
+                    .ok();
                 let vm = PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?;
                 Ok((dfa, vm))
             });
@@ -65,7 +77,7 @@ impl AnyMatch {
         }
     }
 
-    fn from_engines(engines: Option<(DFA, PikeVM)>) -> Self {
+    fn from_engines(engines: Option<(Option<DFA>, PikeVM)>) -> Self {
         Self {
             engines,
             caches: Mutex::new(Vec::new()),
@@ -79,11 +91,15 @@ impl AnyMatch {
         };
         let taken = self.caches.lock().expect("no panics while locked").pop();
         let (mut dfa_cache, mut vm_cache) =
-            taken.unwrap_or_else(|| (dfa.create_cache(), vm.create_cache()));
+            taken.unwrap_or_else(|| (dfa.as_ref().map(DFA::create_cache), vm.create_cache()));
         let input = Input::new(text).earliest(true);
-        let found = match dfa.try_search_fwd(&mut dfa_cache, &input) {
-            Ok(half) => half.is_some(),
-            Err(_) => vm.is_match(&mut vm_cache, input),
+        let lazy = dfa
+            .as_ref()
+            .zip(dfa_cache.as_mut())
+            .and_then(|(dfa, cache)| dfa.try_search_fwd(cache, &input).ok());
+        let found = match lazy {
+            Some(half) => half.is_some(),
+            None => vm.is_match(&mut vm_cache, input),
         };
         self.caches
             .lock()
@@ -104,7 +120,10 @@ impl fmt::Debug for AnyMatch {
         f.debug_struct("AnyMatch")
             .field(
                 "patterns",
-                &self.engines.as_ref().map(|(d, _)| d.pattern_len()),
+                &self
+                    .engines
+                    .as_ref()
+                    .map(|(_, vm)| vm.get_nfa().pattern_len()),
             )
             .finish()
     }
@@ -165,6 +184,19 @@ mod tests {
         let bad = AnyMatch::new(&["ok".into(), "(unclosed".into()], "string pattern", true);
         let e = bad.unwrap_err();
         assert!(e.starts_with("bad string pattern `(unclosed`"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_pattern_is_refused_and_a_big_one_searched_without_the_lazy_dfa() {
+        let huge = AnyMatch::new(&[r"\w{1000}{100}".into()], "string pattern", true);
+        let e = huge.unwrap_err();
+        assert!(e.contains("size limit"), "{e}");
+        // Too big for the lazy DFA's cache, not for the PikeVM (nor for `regex`).
+        let words: Vec<String> = (0..20_000).map(|i| format!("word{i:05}x")).collect();
+        let big = AnyMatch::new(&[words.join("|")], "string pattern", true).unwrap();
+        assert!(big.engines.as_ref().is_some_and(|(dfa, _)| dfa.is_none()));
+        assert!(big.is_match("a word19999x here"));
+        assert!(!big.is_match("word20000x"));
     }
 
     #[test]

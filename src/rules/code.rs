@@ -75,11 +75,20 @@ fn compile_all(list: &[String]) -> Result<Vec<DottedPattern>, String> {
 
 /// A rule's case-insensitive regular expressions, as one set (see [`AnyMatch`]). `identifiers`
 /// says the texts matched are identifiers, NFKC-normalised as Python reads them: the long s and
-/// the Kelvin sign, the only letters whose case folds to ASCII, are then ASCII already, so a
-/// pattern that compiles without Unicode (an ASCII one) matches them alike for half the
-/// compile time; one that needs Unicode keeps it.
+/// the Kelvin sign, the only letters whose case folds to ASCII, are then ASCII already, so
+/// ASCII patterns without class escapes match them alike without Unicode, for half the compile
+/// time; any other pattern keeps Unicode.
 fn regexes(list: &[String], what: &str, identifiers: bool) -> Result<AnyMatch, String> {
-    if identifiers {
+    // ASCII text with no class escape (`\w`, `\d`, `\s`, `\b`, `\p`...): the same matches
+    // without Unicode. A non-ASCII letter, or a class, would change them.
+    let plain = |p: &String| {
+        p.is_ascii()
+            && !p
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic())
+    };
+    if identifiers && list.iter().all(plain) {
         if let Ok(set) = AnyMatch::new(list, what, false) {
             return Ok(set);
         }
@@ -344,6 +353,15 @@ mod tests {
             .into_iter()
             .map(|h| h.what)
             .collect()
+    }
+
+    #[test]
+    fn defined_names_keep_unicode_where_a_pattern_needs_it() {
+        let set = |p: &str| regexes(&[p.to_string()], "defined-name pattern", true).unwrap();
+        assert!(set(r"^\w+_token$").is_match("clé_token"));
+        assert!(set("(^|_)секрет(_|$)").is_match("мой_СЕКРЕТ"));
+        assert!(!set(r"\bkey\b").is_match("ékey"));
+        assert!(set("(^|_)api_keys?(_|$)").is_match("USER_API_KEY"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub(crate) struct Judgement {
     pub(crate) findings: Vec<Finding>,
     /// The phases whose rules judged the change, in dependency order.
     pub(crate) judged: Vec<String>,
+    /// True when the latest phase complete at the base judged it, its rules holding because
+    /// hivegen has no spec for a phase after it.
+    pub(crate) held: bool,
 }
 
 /// Judges `changes` from `base`: by the phase in progress (the rules of the next phase
@@ -35,7 +38,7 @@ pub(crate) fn judge(registry: &Registry, base: &Base, changes: &[FileChange]) ->
         .collect();
     base.config.check_against(registry)?;
     let mut findings = Vec::new();
-    let judges = judging(registry, base, &complete, changes);
+    let (judges, held) = judging(registry, base, &complete, changes);
     for phase in &judges {
         let set = phase
             .rules
@@ -56,6 +59,7 @@ pub(crate) fn judge(registry: &Registry, base: &Base, changes: &[FileChange]) ->
     Ok(Judgement {
         findings,
         judged: judges.iter().map(|p| p.spec.id.clone()).collect(),
+        held,
     })
 }
 
@@ -64,13 +68,14 @@ pub(crate) fn judge(registry: &Registry, base: &Base, changes: &[FileChange]) ->
 /// know): the phases that may run next (every phase they require complete at base); when
 /// hivegen knows none, the latest phase complete at base, whose rules hold until a later
 /// phase completes — unless base already shows a later phase hivegen has no spec for. A
-/// phase whose marker the change adds judges it too.
+/// phase whose marker the change adds judges it too. The flag says the latest complete phase
+/// holds (see [`Judgement::held`]).
 fn judging<'r>(
     registry: &'r Registry,
     base: &Base,
     complete: &[&'r Phase],
     changes: &[FileChange],
-) -> Vec<&'r Phase> {
+) -> (Vec<&'r Phase>, bool) {
     let ids: Vec<&str> = complete.iter().map(|p| p.spec.id.as_str()).collect();
     let mut out: Vec<&Phase> = registry
         .next(&ids)
@@ -86,6 +91,9 @@ fn judging<'r>(
             out.push(latest);
         }
     }
+    let held = out
+        .iter()
+        .any(|p| complete.iter().any(|c| c.spec.id == p.spec.id));
     for p in registry.phases().filter(|p| !p.spec.scaffold) {
         let adds_marker = changes.iter().any(|c| {
             c.path == p.spec.marker.path
@@ -97,5 +105,5 @@ fn judging<'r>(
     }
     let order: Vec<&str> = registry.phases().map(|p| p.spec.id.as_str()).collect();
     out.sort_by_key(|p| order.iter().position(|id| *id == p.spec.id));
-    out
+    (out, held)
 }

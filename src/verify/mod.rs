@@ -34,6 +34,9 @@ pub(crate) struct Report {
     pub(crate) complete: Vec<String>,
     /// The phases whose rules judged the change (empty without a base).
     pub(crate) judged: Vec<String>,
+    /// True when the phase that judged is complete at the base, its rules holding until
+    /// hivegen has a spec for a later one.
+    pub(crate) held: bool,
     /// The base revision, if any.
     pub(crate) base: Option<String>,
     /// How many files the change touches (without a base: `None`).
@@ -74,6 +77,7 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
         findings.extend(anchors?);
     }
     let mut judged = Vec::new();
+    let mut held = false;
     let mut changed_files = None;
     if let Some(base) = base {
         let folders = registry.marker_folders();
@@ -100,6 +104,7 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
             repo,
         )?);
         judged = judgement.judged;
+        held = judgement.held;
     }
     let rules = registry
         .phases()
@@ -110,6 +115,7 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
         rules,
         complete: ids,
         judged,
+        held,
         base: match change {
             Change::Staged => Some("the index (staged, against HEAD)".to_string()),
             _ => base.map(str::to_string),

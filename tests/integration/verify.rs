@@ -5,7 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::support::repos::{
-    copy_dir, generated, generated_repo, handwritten_repo, manifest, phase_c_repo,
+    committed_handwritten_repo, copy_dir, generated, generated_repo, handwritten_repo, manifest,
+    phase_c_repo,
 };
 use crate::support::{git, hivegen_in as hivegen};
 
@@ -25,6 +26,28 @@ fn add_violations(repo: &Path) {
         "backend/app/routing/notifications.py",
         "@router.websocket(\"/live\")\ndef live() -> None:\n    pass\n",
     );
+}
+
+/// After Phase D, the last phase hivegen has a spec for, its rules judge every change, and the
+/// summary says why (Phase D's own change, on a Phase C base, is judged without that note).
+#[test]
+fn after_the_last_phase_with_a_spec_its_rules_hold_and_the_summary_says_so() {
+    const HELD: &str = "judged by Phase D, complete: hivegen has no spec for the phase after it, so its rules hold";
+    let (_dir, repo) = committed_handwritten_repo();
+    fs::create_dir_all(repo.join("backend/tests")).unwrap();
+    fs::write(
+        repo.join("backend/tests/test_health.py"),
+        "def test_ok() -> None:\n    assert True\n",
+    )
+    .unwrap();
+    let later = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    later.code(1);
+    assert!(later.stdout.contains("D-FILE-CREATED"), "{}", later.stdout);
+    assert!(later.stderr.contains(HELD), "{}", later.stderr);
+    let (_dir, repo) = handwritten_repo();
+    let own = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    own.code(0);
+    assert!(own.stderr.contains("judged by Phase D)"), "{}", own.stderr);
 }
 
 #[test]

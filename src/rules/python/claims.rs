@@ -92,7 +92,9 @@ impl Reader<'_, '_, '_> {
             "subscript" => value
                 .field("subscript")
                 .is_some_and(|i| self.src.text_of(i).trim() == "0"),
-            "await" => value.named_child(0).is_some_and(|v| self.one_row(v)),
+            "await" | "parenthesized_expression" => {
+                value.named_child(0).is_some_and(|v| self.one_row(v))
+            }
             _ => false,
         }
     }

