@@ -64,14 +64,33 @@ pub(super) fn claims(
         aliases,
         bound: &bound,
     };
-    order
+    let mut out: Vec<Range<usize>> = order
         .iter()
         .filter(|(_, _, right)| read.one_row(*right))
         .filter(|(_, _, right)| read.holds(*right, FOLLOW, &|n| is_order_by(src, n)))
         .filter(|(_, _, right)| read.holds(*right, FOLLOW, &|n| read.names_job(n)))
         .filter(|(name, at, _)| changed_after(src, body, name, at.end_byte()))
         .map(|(_, at, _)| at.byte_range())
-        .collect()
+        .collect();
+    // The same in one statement: `update(AIJob).where(AIJob.id == <the oldest, by an ordered
+    // subquery>).values(queued_at=None)`.
+    let _ = preorder(body, |node| {
+        if read.updates_jobs(node) {
+            // The whole chain the update starts: `update(AIJob).where(...).values(...)`.
+            let mut chain = node;
+            while let Some(up) = chain
+                .parent()
+                .filter(|p| matches!(p.kind_name(), "attribute" | "call"))
+            {
+                chain = up;
+            }
+            if read.holds(chain, FOLLOW, &|n| is_order_by(src, n)) {
+                out.push(chain.byte_range());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    out
 }
 
 struct Reader<'r, 's, 't> {
@@ -119,6 +138,22 @@ impl Reader<'_, '_, '_> {
             ControlFlow::Continue(())
         });
         found
+    }
+
+    /// True for `update(AIJob)` (SQLAlchemy's, or any callee named `update`) of the job model.
+    fn updates_jobs(&self, node: Node<'_>) -> bool {
+        node.kind_name() == "call"
+            && node.field("function").is_some_and(|f| {
+                let last = match f.kind_name() {
+                    "attribute" => f.field("attribute"),
+                    _ => Some(f),
+                };
+                last.is_some_and(|l| self.src.text_of(l) == "update")
+            })
+            && node
+                .field("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|first| self.names_job(first))
     }
 
     /// True for a name of the job model: imported from `app.models.job`, or a class whose

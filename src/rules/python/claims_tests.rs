@@ -23,6 +23,9 @@ fn the_oldest_job_taken_off_the_queue() {
         "def pop_job(session):\n    job = session.query(AIJob).order_by(AIJob.queued_at.asc().nulls_last()).first()\n    data = job.as_dict()\n    session.delete(job)\n    return data\n",
         "async def claim(session):\n    statement = select(AIJob).order_by(AIJob.created_at).limit(1)\n    job = (await session.scalars(statement)).first()\n    job.worker = 'me'\n",
         "def claim(session):\n    rows = session.scalars(select(AIJob).order_by(AIJob.id)).all()\n    job = rows[0]\n    setattr(job, 'owner', 'worker-1')\n",
+        // One statement: the oldest job's id by an ordered subquery, updated (held-out
+        // attacker corpus: d-wk-01).
+        "def claim(session):\n    oldest = select(AIJob.id).order_by(AIJob.queued_at).limit(1).scalar_subquery()\n    session.execute(update(AIJob).where(AIJob.id == oldest).values(queued_at=None))\n",
         // The chain written over several lines, in parentheses (held-out corpus: EV-AI-01).
         "def take(session):\n    job = (\n        session.query(AIJob)\n        .order_by(AIJob.queued_at, AIJob.id)\n        .first()\n    )\n    job.queued_at = None\n",
     ] {
@@ -40,6 +43,8 @@ fn reading_the_newest_job_or_changing_a_job_by_its_id_is_no_claim() {
         "def rename(session, job_id):\n    job = session.get(AIJob, job_id)\n    job.title = 'x'\n",
         // The newest notification marked as read: ordered, changed, but not a job.
         "def mark_latest(session, Notification):\n    n = session.query(Notification).order_by(Notification.id.desc()).first()\n    n.read = True\n",
+        // Every queued job's prompt trimmed by id: an update, no order.
+        "def trim(session, job_id):\n    session.execute(update(AIJob).where(AIJob.id == job_id).values(prompt='x'))\n",
         // A job changed before the ordered read (the read comes after).
         "def f(session, job):\n    job.title = 'x'\n    job = session.query(AIJob).order_by(AIJob.id).first()\n    return job\n",
     ] {

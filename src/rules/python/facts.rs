@@ -115,7 +115,7 @@ fn visit(
                 push(FactKind::Import, (full, true), at);
             }
         }
-        "string" | "concatenated_string" | "binary_operator" => {
+        "string" | "concatenated_string" | "binary_operator" | "subscript" => {
             if let Some(value) = string_fact(src, node) {
                 push(FactKind::Str, (value, false), node);
             }

@@ -38,7 +38,8 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
 
 /// The string fact of a `string`, `concatenated_string` or `binary_operator` node: a plain
 /// literal's value; an f-string's text, each interpolation as `{}`; the text Python builds
-/// from pieces (`"AL" "TER TABLE"`, `"succ" + "eeded"`).
+/// from pieces (`"AL" "TER TABLE"`, `"succ" + "eeded"`); the text of a literal read
+/// backwards (`"ELBAT RETLA"[::-1]`).
 pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
     match node.kind_name() {
         "string" => string_value(src, node).or_else(|| whole_text(src, node)),
@@ -47,6 +48,17 @@ pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> 
         // its text, without asking for the parent (tree-sitter finds a parent from the root,
         // which a long chain of `1 + 1 + …` would make quadratic). A longer chain also yields
         // the text of each of its heads.
+        // Text read backwards (`"NAELOOB ... RETLA"[::-1]`): what Python makes of it.
+        "subscript" => {
+            let reversed = node
+                .field("subscript")
+                .is_some_and(|s| s.kind_name() == "slice" && compact(src.text_of(s)) == "::-1");
+            let text = reversed
+                .then(|| node.field("value"))
+                .flatten()
+                .and_then(|v| literal_text(src, v))?;
+            Some(text.chars().rev().collect())
+        }
         _ if is_plus(src, node)
             && node.field("right").is_some_and(|r| {
                 matches!(
@@ -108,6 +120,11 @@ pub(super) fn joined_text(src: &PySource<'_>, call: Node<'_>) -> Option<String> 
         .iter()
         .any(|p| p != "{}")
         .then(|| parts.join(&separator))
+}
+
+/// `text` without its spaces (`: : -1` is `::-1`).
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The most pieces a string built from literals is read from.

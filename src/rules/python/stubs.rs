@@ -125,7 +125,9 @@ impl Purity<'_, '_> {
                         "identifier" | "pattern_list" | "tuple_pattern"
                     )
                 });
-                targets_plain && inner.field("right").is_none_or(|r| self.pure(r))
+                targets_plain
+                    && inner.field("right").is_none_or(|r| self.pure(r))
+                    && inner.field("type").is_none_or(|t| self.annotation(t))
             }
             _ => false,
         }
@@ -144,10 +146,35 @@ impl Purity<'_, '_> {
             && args.is_none_or(|a| self.pure(a))
     }
 
+    /// The body, and the signature: a default value and an annotation run when the function
+    /// is defined (`registry: object = Path("mirrors.registry").open("a")` opens a file at
+    /// import).
     fn function(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
+        if let Some(parameters) = def.field("parameters") {
+            let mut cursor = parameters.walk();
+            for parameter in parameters.named_children(&mut cursor) {
+                let default = parameter.field("value").is_none_or(|v| self.pure(v));
+                let annotation = parameter.field("type").is_none_or(|t| self.annotation(t));
+                if !(default && annotation) {
+                    out.push(parameter.byte_range());
+                }
+            }
+        }
+        if let Some(returns) = def.field("return_type") {
+            if !self.annotation(returns) {
+                out.push(returns.byte_range());
+            }
+        }
         if let Some(body) = def.field("body") {
             self.block(body, Block::Function, out);
         }
+    }
+
+    /// An annotation (a `type` node) whose expression is pure.
+    fn annotation(&self, node: Node<'_>) -> bool {
+        let mut cursor = node.walk();
+        let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        parts.into_iter().all(|e| self.pure(e))
     }
 
     fn class(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
@@ -172,8 +199,7 @@ impl Purity<'_, '_> {
             | "string_content"
             | "string_end"
             | "escape_sequence"
-            | "comment"
-            | "type" => true,
+            | "comment" => true,
             "call" => self.pure_call(node),
             "attribute"
             | "subscript"
@@ -196,7 +222,15 @@ impl Purity<'_, '_> {
             | "interpolation"
             | "format_specifier"
             | "list_splat"
-            | "dictionary_splat" => {
+            | "dictionary_splat"
+            // An annotation and its parts (`dict[str, int]`, `Path | None`).
+            | "type"
+            | "generic_type"
+            | "type_parameter"
+            | "union_type"
+            | "member_type"
+            | "constrained_type"
+            | "splat_type" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
                 children.into_iter().all(|c| {
