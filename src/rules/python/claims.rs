@@ -142,18 +142,8 @@ impl Reader<'_, '_, '_> {
 
     /// True for `update(AIJob)` (SQLAlchemy's, or any callee named `update`) of the job model.
     fn updates_jobs(&self, node: Node<'_>) -> bool {
-        node.kind_name() == "call"
-            && node.field("function").is_some_and(|f| {
-                let last = match f.kind_name() {
-                    "attribute" => f.field("attribute"),
-                    _ => Some(f),
-                };
-                last.is_some_and(|l| self.src.text_of(l) == "update")
-            })
-            && node
-                .field("arguments")
-                .and_then(|a| a.named_child(0))
-                .is_some_and(|first| self.names_job(first))
+        callee_name(self.src, node) == Some("update")
+            && first_argument(node).is_some_and(|first| self.names_job(first))
     }
 
     /// True for a name of the job model: imported from `app.models.job`, or a class whose
@@ -173,14 +163,25 @@ impl Reader<'_, '_, '_> {
 
 /// True for the callee `….order_by` (or `order_by` alone).
 fn is_order_by(src: &PySource<'_>, node: Node<'_>) -> bool {
-    node.kind_name() == "call"
-        && node.field("function").is_some_and(|f| {
-            let last = match f.kind_name() {
-                "attribute" => f.field("attribute"),
-                _ => Some(f),
-            };
-            last.is_some_and(|l| src.text_of(l) == "order_by")
-        })
+    callee_name(src, node) == Some("order_by")
+}
+
+/// The last segment of what a call calls: `delete` for `session.delete(job)` and for
+/// `delete(job)`; `None` for a node that is not a call.
+fn callee_name<'s>(src: &'s PySource<'_>, node: Node<'_>) -> Option<&'s str> {
+    let function = node
+        .field("function")
+        .filter(|_| node.kind_name() == "call")?;
+    let last = match function.kind_name() {
+        "attribute" => function.field("attribute")?,
+        _ => function,
+    };
+    Some(src.text_of(last))
+}
+
+/// The first argument of a call.
+fn first_argument<'t>(call: Node<'t>) -> Option<Node<'t>> {
+    call.field("arguments").and_then(|a| a.named_child(0))
 }
 
 /// True when, after byte `from`, `body` stores an attribute of `name` (`job.queued_at =
@@ -200,15 +201,8 @@ fn changed_after(src: &PySource<'_>, body: Node<'_>, name: &str, from: usize) ->
                 .and_then(|l| l.field("object"))
                 .is_some_and(is_name),
             "call" => {
-                let callee = node.field("function").map(|f| match f.kind_name() {
-                    "attribute" => f.field("attribute").map_or("", |a| src.text_of(a)),
-                    _ => src.text_of(f),
-                });
-                let first = node
-                    .field("arguments")
-                    .and_then(|a| a.named_child(0))
-                    .is_some_and(is_name);
-                first && callee.is_some_and(|c| REMOVE.contains(&c) || c == "setattr")
+                first_argument(node).is_some_and(is_name)
+                    && callee_name(src, node).is_some_and(|c| REMOVE.contains(&c) || c == "setattr")
             }
             _ => false,
         };

@@ -127,7 +127,7 @@ impl Purity<'_, '_> {
                 });
                 targets_plain
                     && inner.field("right").is_none_or(|r| self.pure(r))
-                    && inner.field("type").is_none_or(|t| self.annotation(t))
+                    && inner.field("type").is_none_or(|t| self.pure(t))
             }
             _ => false,
         }
@@ -154,27 +154,20 @@ impl Purity<'_, '_> {
             let mut cursor = parameters.walk();
             for parameter in parameters.named_children(&mut cursor) {
                 let default = parameter.field("value").is_none_or(|v| self.pure(v));
-                let annotation = parameter.field("type").is_none_or(|t| self.annotation(t));
+                let annotation = parameter.field("type").is_none_or(|t| self.pure(t));
                 if !(default && annotation) {
                     out.push(parameter.byte_range());
                 }
             }
         }
         if let Some(returns) = def.field("return_type") {
-            if !self.annotation(returns) {
+            if !self.pure(returns) {
                 out.push(returns.byte_range());
             }
         }
         if let Some(body) = def.field("body") {
             self.block(body, Block::Function, out);
         }
-    }
-
-    /// An annotation (a `type` node) whose expression is pure.
-    fn annotation(&self, node: Node<'_>) -> bool {
-        let mut cursor = node.walk();
-        let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        parts.into_iter().all(|e| self.pure(e))
     }
 
     fn class(&self, def: Node<'_>, out: &mut Vec<Range<usize>>) {
