@@ -2,19 +2,10 @@
 //! write into. This module only reads: it finds every anchor of a text, with byte offsets, and
 //! reports malformed ones with a line and column. Writing bodies is `fill`'s job.
 
+mod marker;
+
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-/// A whole marker line, minus its line terminator.
-static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?P<indent>[ \t]*)(?:(?P<prefix>#|//|--|;)[ \t]*)?<!--[ \t]*(?P<slash>/?)SECTION:(?P<name>[A-Za-z0-9_]+)(?P<trailer>(?:[ \t]+[a-z0-9]+=[^ \t>]*)*)[ \t]*-->[ \t]*$",
-    )
-    .expect("marker regex is valid")
-});
 
 /// The stamp a fill leaves on its end marker: which phase wrote it and a checksum of its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,36 +131,34 @@ pub struct AnchorError {
     pub col: usize,
 }
 
-struct Raw {
+struct Raw<'t> {
     marker: MarkerLine,
-    name: String,
+    name: &'t str,
     is_end: bool,
-    trailer: String,
+    trailer: &'t str,
 }
 
 /// Finds every marker line of `text` (which must not start with a BOM: strip it first).
 /// `\n`, `\r\n` and a lone `\r` each end a line, as they do for Python.
-fn markers(text: &str) -> Vec<Raw> {
+fn markers(text: &str) -> Vec<Raw<'_>> {
     let mut out = Vec::new();
     for (number, l) in crate::text::lines_containing(text, "SECTION:") {
         let line = &text[l.start..l.content_end];
-        let Some(c) = MARKER.captures(line) else {
+        let Some(p) = marker::parts(line) else {
             continue;
         };
-        let trailer = c.name("trailer").expect("trailer group");
-        let open = line.find("<!--").unwrap_or(0);
         out.push(Raw {
             marker: MarkerLine {
                 line: number,
-                col: line[..open].chars().count() + 1,
+                col: line[..p.open].chars().count() + 1,
                 span: l.start..l.end,
-                trailer: trailer.range(),
-                prefix: c.name("prefix").map(|p| p.as_str().to_string()),
-                indent: c.name("indent").map_or("", |m| m.as_str()).to_string(),
+                trailer: p.trailer.clone(),
+                prefix: p.prefix.map(|r| line[r].to_string()),
+                indent: line[p.indent].to_string(),
             },
-            name: c["name"].to_string(),
-            is_end: !c["slash"].is_empty(),
-            trailer: trailer.as_str().trim().to_string(),
+            name: &line[p.name],
+            is_end: p.is_end,
+            trailer: line[p.trailer].trim(),
         });
     }
     out
@@ -218,7 +207,7 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
     let mut last_end: HashMap<&str, usize> = HashMap::new();
     for (i, m) in raws.iter().enumerate() {
         if m.is_end {
-            last_end.insert(&m.name, i);
+            last_end.insert(m.name, i);
         }
     }
     let mut first_begin: HashMap<&str, usize> = HashMap::new();
@@ -227,7 +216,7 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
     while i < raws.len() {
         let r = &raws[i];
         check_begin(r, &first_begin)?;
-        first_begin.insert(&r.name, r.marker.line);
+        first_begin.insert(r.name, r.marker.line);
         match raws.get(i + 1) {
             Some(next) if next.is_end => {
                 anchors.push(closed(r, next)?);
@@ -237,11 +226,11 @@ pub fn parse(text: &str) -> Result<Vec<Anchor>, AnchorError> {
                 // No end right after: an open anchor, unless its end comes later (then the
                 // marker in between is nested inside it).
                 if let Some(next) = next {
-                    let ends_later = last_end.get(r.name.as_str()).is_some_and(|&e| e > i);
+                    let ends_later = last_end.get(r.name).is_some_and(|&e| e > i);
                     check_open(r, next, ends_later)?;
                 }
                 anchors.push(Anchor {
-                    name: r.name.clone(),
+                    name: r.name.to_string(),
                     begin: r.marker.clone(),
                     end: None,
                     stamp: None,
@@ -263,24 +252,27 @@ fn error_at(m: &MarkerLine, kind: AnchorErrorKind) -> AnchorError {
 
 /// A marker where a begin marker must be: not an end, no trailer, a name not used before.
 fn check_begin(r: &Raw, first_begin: &HashMap<&str, usize>) -> Result<(), AnchorError> {
-    let name = r.name.clone();
+    let name = || r.name.to_string();
     if r.is_end {
         return Err(error_at(
             &r.marker,
-            AnchorErrorKind::EndWithoutBegin { name },
+            AnchorErrorKind::EndWithoutBegin { name: name() },
         ));
     }
     if !r.trailer.is_empty() {
-        let text = r.trailer.clone();
+        let text = r.trailer.to_string();
         return Err(error_at(
             &r.marker,
-            AnchorErrorKind::BeginTrailer { name, text },
+            AnchorErrorKind::BeginTrailer { name: name(), text },
         ));
     }
-    if let Some(&first) = first_begin.get(r.name.as_str()) {
+    if let Some(&first) = first_begin.get(r.name) {
         return Err(error_at(
             &r.marker,
-            AnchorErrorKind::Duplicate { name, first },
+            AnchorErrorKind::Duplicate {
+                name: name(),
+                first,
+            },
         ));
     }
     Ok(())
@@ -292,8 +284,8 @@ fn closed(r: &Raw, end: &Raw) -> Result<Anchor, AnchorError> {
         return Err(error_at(
             &end.marker,
             AnchorErrorKind::Mismatched {
-                expected: r.name.clone(),
-                found: end.name.clone(),
+                expected: r.name.to_string(),
+                found: end.name.to_string(),
                 begin_line: r.marker.line,
             },
         ));
@@ -302,17 +294,17 @@ fn closed(r: &Raw, end: &Raw) -> Result<Anchor, AnchorError> {
         return Err(error_at(
             &end.marker,
             AnchorErrorKind::PrefixMismatch {
-                name: r.name.clone(),
+                name: r.name.to_string(),
                 begin: prefix_text(&r.marker.prefix),
                 end: prefix_text(&end.marker.prefix),
             },
         ));
     }
     Ok(Anchor {
-        name: r.name.clone(),
+        name: r.name.to_string(),
         begin: r.marker.clone(),
         end: Some(end.marker.clone()),
-        stamp: parse_stamp(&r.name, &end.trailer, &end.marker)?,
+        stamp: parse_stamp(r.name, end.trailer, &end.marker)?,
     })
 }
 
@@ -323,7 +315,7 @@ fn check_open(r: &Raw, next: &Raw, ends_later: bool) -> Result<(), AnchorError> 
         return Err(error_at(
             &next.marker,
             AnchorErrorKind::Duplicate {
-                name: next.name.clone(),
+                name: next.name.to_string(),
                 first: r.marker.line,
             },
         ));
@@ -332,9 +324,9 @@ fn check_open(r: &Raw, next: &Raw, ends_later: bool) -> Result<(), AnchorError> 
         return Err(error_at(
             &next.marker,
             AnchorErrorKind::Nested {
-                outer: r.name.clone(),
+                outer: r.name.to_string(),
                 outer_line: r.marker.line,
-                inner: next.name.clone(),
+                inner: next.name.to_string(),
             },
         ));
     }
