@@ -168,6 +168,9 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
                 if asgi_signature(src, node) {
                     out.push(fact(FactKind::Syntax, "ASGI application".into(), node));
                 }
+                if handler_signature(src, node) {
+                    out.push(fact(FactKind::Syntax, EXCEPTION_HANDLER.into(), node));
+                }
             }
             if node.child(0).is_some_and(|c| c.kind_name() == "async") {
                 let what = match node.kind_name() {
@@ -216,6 +219,52 @@ fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
         .filter(|n| n != "self")
         .collect();
     names.len() >= 3 && names[..3] == ["scope", "receive", "send"]
+}
+
+/// The construct of a function shaped as an exception handler (see [`handler_signature`]).
+pub(crate) const EXCEPTION_HANDLER: &str = "exception handler";
+
+/// `(request: Request, exc: SomeError)` (after `self`): what Starlette calls with a request and
+/// the error an endpoint raised, i.e. an exception handler, registered or not. The request is a
+/// parameter annotated `Request` (any module's), or unannotated and named `request` or `req`;
+/// the error one annotated with an exception class (`Exception`, `…Error`, `…Exception`), or
+/// unannotated and named `exc`, `exception`, `error`, `err` or `e`. A mapping function takes
+/// the error alone; an endpoint's second parameter is its input.
+fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let Some(params) = def.field("parameters") else {
+        return false;
+    };
+    let mut cursor = params.walk();
+    let params: Vec<(String, Option<String>)> = params
+        .named_children(&mut cursor)
+        .map(|p| {
+            let name = p.field("name").unwrap_or(p);
+            let name = if name.kind_name() == "identifier" {
+                name
+            } else {
+                name.named_child(0).unwrap_or(name)
+            };
+            let annotation = p.field("type").map(|t| {
+                let t = t.named_child(0).unwrap_or(t);
+                let last = src.text_of(t).rsplit('.').next().unwrap_or_default();
+                identifier(last.trim())
+            });
+            (identifier(src.text_of(name)), annotation)
+        })
+        .filter(|(n, _)| n != "self")
+        .collect();
+    let [(request, request_type), (error, error_type), ..] = params.as_slice() else {
+        return false;
+    };
+    let is_request = match request_type {
+        Some(t) => t == "Request",
+        None => matches!(request.as_str(), "request" | "req"),
+    };
+    let is_error = match error_type {
+        Some(t) => t.ends_with("Error") || t.ends_with("Exception"),
+        None => matches!(error.as_str(), "exc" | "exception" | "error" | "err" | "e"),
+    };
+    is_request && is_error
 }
 
 /// `getattr(x, name)` and its kin reach attributes by a name the rules cannot read. On a

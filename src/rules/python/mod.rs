@@ -131,6 +131,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "while",
     "while True",
     "ASGI application",
+    facts::EXCEPTION_HANDLER,
     "computed getattr",
     "getattr on a module",
     "assignment to another module",
