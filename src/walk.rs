@@ -49,7 +49,15 @@ pub(crate) enum Event<'a> {
 }
 
 /// Walks every file under `root` and calls `visit` for each, from several threads at once.
-pub(crate) fn scan(root: &Path, needle: &[u8], visit: &(dyn Fn(Event<'_>) + Sync)) {
+/// A file that holds the needle is told from a binary one by its first bytes; a file without
+/// it is told so only when `binary_misses` asks (`anchors -v` says which files it skipped),
+/// else it is a miss, its bytes searched once.
+pub(crate) fn scan(
+    root: &Path,
+    needle: &[u8],
+    binary_misses: bool,
+    visit: &(dyn Fn(Event<'_>) + Sync),
+) {
     let finder = Finder::new(needle).into_owned();
     let walker = WalkBuilder::new(root)
         // A scaffold is often not (yet) a git repository; its .gitignore still says what to skip.
@@ -87,10 +95,11 @@ pub(crate) fn scan(root: &Path, needle: &[u8], visit: &(dyn Fn(Event<'_>) + Sync
                     return WalkState::Continue;
                 }
             };
-            let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
-            let event = if memchr::memchr(0, probe).is_some() {
+            let binary = || memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some();
+            let hit = finder.find(bytes).is_some();
+            let event = if (hit || binary_misses) && binary() {
                 Event::Binary { rel }
-            } else if finder.find(bytes).is_some() {
+            } else if hit {
                 Event::Hit { rel, bytes }
             } else {
                 Event::Miss { rel }
@@ -148,19 +157,31 @@ mod tests {
         w("bin.dat", b"SECTION:\0\0");
         w("target/x.py", b"# <!-- SECTION:A -->\n");
         w(".venv/y.py", b"# <!-- SECTION:A -->\n");
-        let seen = Mutex::new(Vec::new());
-        scan(dir.path(), b"SECTION:", &|e| {
-            let tag = match e {
-                Event::Hit { rel, .. } => format!("hit {}", rel.display()),
-                Event::Miss { rel } => format!("miss {}", rel.display()),
-                Event::Binary { rel } => format!("binary {}", rel.display()),
-                Event::Error { rel, .. } => format!("error {}", rel.display()),
-            };
-            seen.lock().unwrap().push(tag);
-        });
-        let mut seen = seen.into_inner().unwrap();
-        seen.sort();
-        assert_eq!(seen, ["binary bin.dat", "hit a.py", "miss b.py"]);
+        w("bin.png", b"\x89PNG\0\0");
+        let events = |binary_misses| {
+            let seen = Mutex::new(Vec::new());
+            scan(dir.path(), b"SECTION:", binary_misses, &|e| {
+                let tag = match e {
+                    Event::Hit { rel, .. } => format!("hit {}", rel.display()),
+                    Event::Miss { rel } => format!("miss {}", rel.display()),
+                    Event::Binary { rel } => format!("binary {}", rel.display()),
+                    Event::Error { rel, .. } => format!("error {}", rel.display()),
+                };
+                seen.lock().unwrap().push(tag);
+            });
+            let mut seen = seen.into_inner().unwrap();
+            seen.sort();
+            seen
+        };
+        assert_eq!(
+            events(true),
+            ["binary bin.dat", "binary bin.png", "hit a.py", "miss b.py"]
+        );
+        // A binary file without the needle is a miss unless asked; one with it never a hit.
+        assert_eq!(
+            events(false),
+            ["binary bin.dat", "hit a.py", "miss b.py", "miss bin.png"]
+        );
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub(crate) fn run(root: &Path, json: bool, out: &Out) -> Exit {
     let errors = Mutex::new(Vec::new());
     // Messages are formatted only with -v: most files of a large tree are misses.
     let verbose = out.is_verbose();
-    walk::scan(root, b"SECTION:", &|event| match event {
+    walk::scan(root, b"SECTION:", verbose, &|event| match event {
         Event::Hit { rel, bytes } => {
             let file = slash_path(rel);
             let found = rows_of(&file, bytes);

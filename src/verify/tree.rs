@@ -103,7 +103,7 @@ pub(super) fn judge_all_anchors(
 ) -> Result<Vec<Finding>> {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    walk::scan(root, b"SECTION:", &|event| match event {
+    walk::scan(root, b"SECTION:", false, &|event| match event {
         Event::Hit { rel, bytes } => {
             let file = rel.to_string_lossy().replace('\\', "/");
             let mut out = rules::judge_anchored_file(&latest.rules, complete, &file, bytes);
