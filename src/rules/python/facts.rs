@@ -172,6 +172,9 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
                     out.push(fact(FactKind::Syntax, EXCEPTION_HANDLER.into(), node));
                 }
             }
+            if node.kind_name() == "for_statement" && endless(src, node) {
+                out.push(fact(FactKind::Syntax, ENDLESS_FOR.into(), node));
+            }
             if node.child(0).is_some_and(|c| c.kind_name() == "async") {
                 let what = match node.kind_name() {
                     "function_definition" => "async def",
@@ -219,6 +222,29 @@ fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
         .filter(|n| n != "self")
         .collect();
     names.len() >= 3 && names[..3] == ["scope", "receive", "send"]
+}
+
+/// The construct of a `for` loop that never runs out (see [`endless`]).
+pub(crate) const ENDLESS_FOR: &str = "endless for";
+
+/// A `for` over an iterator without end: `iter(f, sentinel)` (called until `f` returns the
+/// sentinel: `iter(int, 1)` never does), `itertools.count()`, `itertools.cycle(...)`,
+/// `itertools.repeat(x)` without a count. Each is `while True:` by another name.
+fn endless(src: &PySource<'_>, for_loop: Node<'_>) -> bool {
+    let Some(call) = for_loop.field("right").filter(|r| r.kind_name() == "call") else {
+        return false;
+    };
+    let (Some(function), Some(args)) = (call.field("function"), call.field("arguments")) else {
+        return false;
+    };
+    let mut cursor = args.walk();
+    let count = args.named_children(&mut cursor).count();
+    match src.dotted(function, src.aliases()).0.as_str() {
+        "iter" | "builtins.iter" => count == 2,
+        "itertools.count" | "itertools.cycle" => true,
+        "itertools.repeat" => count == 1,
+        _ => false,
+    }
 }
 
 /// The construct of a function shaped as an exception handler (see [`handler_signature`]).

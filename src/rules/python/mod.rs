@@ -130,6 +130,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "async for",
     "while",
     "while True",
+    facts::ENDLESS_FOR,
     "ASGI application",
     facts::EXCEPTION_HANDLER,
     "computed getattr",
