@@ -5,6 +5,7 @@
 //! enqueues; the worker of Phase F consumes). Reading a job by its id and changing it, or
 //! reading the newest job without changing it, is not taking the head of a queue.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{ControlFlow, Range};
 
@@ -45,6 +46,12 @@ pub(super) fn claims(
     let Some(body) = function.field("body") else {
         return Vec::new();
     };
+    // Every claim holds an `order_by` call in the function (bindings are followed only
+    // inside it), spelled so or, once read as Python reads it, in other characters.
+    let text = src.text_of(body);
+    if text.is_ascii() && !text.contains("order_by") {
+        return Vec::new();
+    }
     let mut bound: HashMap<String, Vec<Node<'_>>> = HashMap::new();
     let mut order: Vec<(String, Node<'_>, Node<'_>)> = Vec::new();
     let _ = preorder(body, |node| {
@@ -107,7 +114,7 @@ impl Reader<'_, '_, '_> {
                 .field("function")
                 .filter(|f| f.kind_name() == "attribute")
                 .and_then(|f| f.field("attribute"))
-                .is_some_and(|a| ONE_ROW.contains(&self.src.text_of(a))),
+                .is_some_and(|a| ONE_ROW.contains(&identifier(self.src.text_of(a)).as_str())),
             "subscript" => value
                 .field("subscript")
                 .is_some_and(|i| self.src.text_of(i).trim() == "0"),
@@ -142,7 +149,7 @@ impl Reader<'_, '_, '_> {
 
     /// True for `update(AIJob)` (SQLAlchemy's, or any callee named `update`) of the job model.
     fn updates_jobs(&self, node: Node<'_>) -> bool {
-        callee_name(self.src, node) == Some("update")
+        callee_name(self.src, node).as_deref() == Some("update")
             && first_argument(node).is_some_and(|first| self.names_job(first))
     }
 
@@ -163,12 +170,12 @@ impl Reader<'_, '_, '_> {
 
 /// True for the callee `….order_by` (or `order_by` alone).
 fn is_order_by(src: &PySource<'_>, node: Node<'_>) -> bool {
-    callee_name(src, node) == Some("order_by")
+    callee_name(src, node).as_deref() == Some("order_by")
 }
 
 /// The last segment of what a call calls: `delete` for `session.delete(job)` and for
 /// `delete(job)`; `None` for a node that is not a call.
-fn callee_name<'s>(src: &'s PySource<'_>, node: Node<'_>) -> Option<&'s str> {
+fn callee_name<'s>(src: &'s PySource<'_>, node: Node<'_>) -> Option<Cow<'s, str>> {
     let function = node
         .field("function")
         .filter(|_| node.kind_name() == "call")?;
@@ -176,7 +183,13 @@ fn callee_name<'s>(src: &'s PySource<'_>, node: Node<'_>) -> Option<&'s str> {
         "attribute" => function.field("attribute")?,
         _ => function,
     };
-    Some(src.text_of(last))
+    // As Python reads it (`ｏｒｄｅｒ_ｂｙ` is `order_by`), borrowed when already ASCII.
+    let text = src.text_of(last);
+    Some(if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(identifier(text))
+    })
 }
 
 /// The first argument of a call.
@@ -202,7 +215,8 @@ fn changed_after(src: &PySource<'_>, body: Node<'_>, name: &str, from: usize) ->
                 .is_some_and(is_name),
             "call" => {
                 first_argument(node).is_some_and(is_name)
-                    && callee_name(src, node).is_some_and(|c| REMOVE.contains(&c) || c == "setattr")
+                    && callee_name(src, node)
+                        .is_some_and(|c| REMOVE.contains(&&*c) || c == "setattr")
             }
             _ => false,
         };

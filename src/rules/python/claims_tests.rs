@@ -28,6 +28,9 @@ fn the_oldest_job_taken_off_the_queue() {
         "def claim(session):\n    oldest = select(AIJob.id).order_by(AIJob.queued_at).limit(1).scalar_subquery()\n    session.execute(update(AIJob).where(AIJob.id == oldest).values(queued_at=None))\n",
         // The chain written over several lines, in parentheses (held-out corpus: EV-AI-01).
         "def take(session):\n    job = (\n        session.query(AIJob)\n        .order_by(AIJob.queued_at, AIJob.id)\n        .first()\n    )\n    job.queued_at = None\n",
+        // `order_by` in fullwidth letters, which Python reads as `order_by`: the text of the
+        // function does not hold the ASCII word its quick check looks for.
+        "def take(session):\n    job = session.query(AIJob).\u{ff4f}\u{ff52}\u{ff44}\u{ff45}\u{ff52}_\u{ff42}\u{ff59}(AIJob.queued_at).\u{ff46}irst()\n    job.queued_at = None\n",
     ] {
         assert_eq!(claimed(&format!("{HEAD}{body}")), 1, "{body}");
     }
