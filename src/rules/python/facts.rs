@@ -5,12 +5,13 @@ use std::ops::ControlFlow;
 
 use tree_sitter::Node;
 
-use super::claims;
 use super::defs::names_defined_by;
 use super::derived;
 use super::node::NodeExt;
 use super::resolve::identifier;
+use super::shapes::{asgi_signature, endless, handler_signature, router_wide};
 use super::strings::{holds_string, joined_text, string_fact, string_value};
+use super::{claims, shapes};
 use super::{preorder, Fact, FactKind, PySource};
 
 /// Every fact of `src`, in source order.
@@ -47,6 +48,14 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                     external: false,
                 });
             }
+        }
+        if node.kind_name() == "call" && router_wide(src, node, aliases) {
+            facts.push(Fact {
+                kind: FactKind::Syntax,
+                name: shapes::ROUTER_WIDE.to_string(),
+                span: node.byte_range(),
+                external: false,
+            });
         }
         if node.kind_name() == "call" {
             if let Some(what) = dynamic_access(src, node, aliases, modules) {
@@ -169,11 +178,15 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
                     out.push(fact(FactKind::Syntax, "ASGI application".into(), node));
                 }
                 if handler_signature(src, node) {
-                    out.push(fact(FactKind::Syntax, EXCEPTION_HANDLER.into(), node));
+                    out.push(fact(
+                        FactKind::Syntax,
+                        shapes::EXCEPTION_HANDLER.into(),
+                        node,
+                    ));
                 }
             }
             if node.kind_name() == "for_statement" && endless(src, node) {
-                out.push(fact(FactKind::Syntax, ENDLESS_FOR.into(), node));
+                out.push(fact(FactKind::Syntax, shapes::ENDLESS_FOR.into(), node));
             }
             if node.child(0).is_some_and(|c| c.kind_name() == "async") {
                 let what = match node.kind_name() {
@@ -199,98 +212,6 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
         _ => {}
     }
     out
-}
-
-/// `(scope, receive, send)` (after `self`): the signature of an ASGI application, which is
-/// what middleware is.
-fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
-    let Some(params) = def.field("parameters") else {
-        return false;
-    };
-    let mut cursor = params.walk();
-    let names: Vec<String> = params
-        .named_children(&mut cursor)
-        .map(|p| {
-            let n = p.field("name").unwrap_or(p);
-            let n = if n.kind_name() == "identifier" {
-                n
-            } else {
-                n.named_child(0).unwrap_or(n)
-            };
-            identifier(src.text_of(n))
-        })
-        .filter(|n| n != "self")
-        .collect();
-    names.len() >= 3 && names[..3] == ["scope", "receive", "send"]
-}
-
-/// The construct of a `for` loop that never runs out (see [`endless`]).
-pub(crate) const ENDLESS_FOR: &str = "endless for";
-
-/// A `for` over an iterator without end: `iter(f, sentinel)` (called until `f` returns the
-/// sentinel: `iter(int, 1)` never does), `itertools.count()`, `itertools.cycle(...)`,
-/// `itertools.repeat(x)` without a count. Each is `while True:` by another name.
-fn endless(src: &PySource<'_>, for_loop: Node<'_>) -> bool {
-    let Some(call) = for_loop.field("right").filter(|r| r.kind_name() == "call") else {
-        return false;
-    };
-    let (Some(function), Some(args)) = (call.field("function"), call.field("arguments")) else {
-        return false;
-    };
-    let mut cursor = args.walk();
-    let count = args.named_children(&mut cursor).count();
-    match src.dotted(function, src.aliases()).0.as_str() {
-        "iter" | "builtins.iter" => count == 2,
-        "itertools.count" | "itertools.cycle" => true,
-        "itertools.repeat" => count == 1,
-        _ => false,
-    }
-}
-
-/// The construct of a function shaped as an exception handler (see [`handler_signature`]).
-pub(crate) const EXCEPTION_HANDLER: &str = "exception handler";
-
-/// `(request: Request, exc: SomeError)` (after `self`): what Starlette calls with a request and
-/// the error an endpoint raised, i.e. an exception handler, registered or not. The request is a
-/// parameter annotated `Request` (any module's), or unannotated and named `request` or `req`;
-/// the error one annotated with an exception class (`Exception`, `…Error`, `…Exception`), or
-/// unannotated and named `exc`, `exception`, `error`, `err` or `e`. A mapping function takes
-/// the error alone; an endpoint's second parameter is its input.
-fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
-    let Some(params) = def.field("parameters") else {
-        return false;
-    };
-    let mut cursor = params.walk();
-    let params: Vec<(String, Option<String>)> = params
-        .named_children(&mut cursor)
-        .map(|p| {
-            let name = p.field("name").unwrap_or(p);
-            let name = if name.kind_name() == "identifier" {
-                name
-            } else {
-                name.named_child(0).unwrap_or(name)
-            };
-            let annotation = p.field("type").map(|t| {
-                let t = t.named_child(0).unwrap_or(t);
-                let last = src.text_of(t).rsplit('.').next().unwrap_or_default();
-                identifier(last.trim())
-            });
-            (identifier(src.text_of(name)), annotation)
-        })
-        .filter(|(n, _)| n != "self")
-        .collect();
-    let [(request, request_type), (error, error_type), ..] = params.as_slice() else {
-        return false;
-    };
-    let is_request = match request_type {
-        Some(t) => t == "Request",
-        None => matches!(request.as_str(), "request" | "req"),
-    };
-    let is_error = match error_type {
-        Some(t) => t.ends_with("Error") || t.ends_with("Exception"),
-        None => matches!(error.as_str(), "exc" | "exception" | "error" | "err" | "e"),
-    };
-    is_request && is_error
 }
 
 /// `getattr(x, name)` and its kin reach attributes by a name the rules cannot read. On a

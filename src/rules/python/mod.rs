@@ -22,6 +22,7 @@ mod derived;
 mod facts;
 mod node;
 mod resolve;
+mod shapes;
 mod stores;
 mod strings;
 mod stubs;
@@ -130,9 +131,10 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "async for",
     "while",
     "while True",
-    facts::ENDLESS_FOR,
+    shapes::ENDLESS_FOR,
     "ASGI application",
-    facts::EXCEPTION_HANDLER,
+    shapes::EXCEPTION_HANDLER,
+    shapes::ROUTER_WIDE,
     "computed getattr",
     "getattr on a module",
     "assignment to another module",
