@@ -9,7 +9,7 @@ use super::defs::names_defined_by;
 use super::derived;
 use super::node::NodeExt;
 use super::resolve::identifier;
-use super::shapes::{asgi_signature, endless, handler_signature, router_wide};
+use super::shapes::{asgi_signature, endless, handler_signature, router_class, router_wide};
 use super::strings::{holds_string, joined_text, string_fact, string_value};
 use super::{claims, shapes};
 use super::{preorder, Fact, FactKind, PySource};
@@ -149,6 +149,14 @@ fn visit(
         "class_definition" => {
             if let Some(name) = node.field("name") {
                 push(FactKind::Def, (identifier(src.text_of(name)), false), name);
+            }
+            if router_class(src, node, aliases) {
+                facts.push(Fact {
+                    kind: FactKind::Syntax,
+                    name: shapes::ROUTER_CLASS.to_string(),
+                    span: node.byte_range(),
+                    external: false,
+                });
             }
         }
         "function_definition" | "with_statement" | "for_statement" | "while_statement" => {

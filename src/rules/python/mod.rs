@@ -135,6 +135,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "ASGI application",
     shapes::EXCEPTION_HANDLER,
     shapes::ROUTER_WIDE,
+    shapes::ROUTER_CLASS,
     "computed getattr",
     "getattr on a module",
     "assignment to another module",

@@ -130,3 +130,27 @@ pub(super) fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
     };
     is_request && is_error
 }
+
+/// The construct of a router or route class of one's own (see [`router_class`]).
+pub(crate) const ROUTER_CLASS: &str = "router class";
+
+/// `class R(APIRouter)` (or `APIRoute`, Starlette's `Router`, `Route`), under any alias: a
+/// class that decides how every route of its routers is registered or run, and so can wrap
+/// each endpoint (`add_api_route` overridden to catch every error), an interceptor of the
+/// whole backend. A router is made from `APIRouter(...)`, never by subclassing it.
+pub(super) fn router_class(
+    src: &PySource<'_>,
+    class: Node<'_>,
+    aliases: &HashMap<String, String>,
+) -> bool {
+    let Some(bases) = class.field("superclasses") else {
+        return false;
+    };
+    let mut cursor = bases.walk();
+    let found = bases.named_children(&mut cursor).any(|base| {
+        let name = src.dotted(base, aliases).0;
+        let last = name.rsplit('.').next().unwrap_or_default();
+        matches!(last, "APIRouter" | "APIRoute" | "Router" | "Route")
+    });
+    found
+}
