@@ -369,6 +369,9 @@ fn looping_definitions_beyond_the_listed_ones() {
         "class Bundle:\n    def script(self):\n        return ''.join(p for p in self.parts)\n",
         "strip = lambda s: [l for l in s]\n",
         "same = lambda s: s\n",
+        "def condense(source):\n    return '\\n'.join(filter(str.strip, map(str.rstrip, source.splitlines())))\n",
+        "def reduced(xs):\n    return functools.reduce(max, xs)\n",
+        "def mapped(xs):\n    return xs.map(1)\n",
     );
     let src = PySource::parse(text);
     let names: Vec<String> = looping_definitions(&src, &["enqueue_ai_job".to_string()])
@@ -378,5 +381,15 @@ fn looping_definitions_beyond_the_listed_ones() {
             name
         })
         .collect();
-    assert_eq!(names, ["take_batch", "gather", "Bundle", "strip"]);
+    assert_eq!(
+        names,
+        [
+            "take_batch",
+            "gather",
+            "Bundle",
+            "strip",
+            "condense",
+            "reduced"
+        ]
+    );
 }
