@@ -162,6 +162,13 @@ fn visit(
         "function_definition" | "with_statement" | "for_statement" | "while_statement" => {
             facts.extend(construct(src, node));
         }
+        // `EXCEPTION_HANDLERS = {NotFound: lambda request, exc: JSONResponse(...)}`
+        "lambda" if handler_signature(src, node) => facts.push(Fact {
+            kind: FactKind::Syntax,
+            name: shapes::EXCEPTION_HANDLER.to_string(),
+            span: node.byte_range(),
+            external: false,
+        }),
         _ => {}
     }
 }

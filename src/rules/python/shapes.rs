@@ -65,22 +65,65 @@ pub(super) fn router_wide(
 /// The construct of a `for` loop that never runs out (see [`endless`]).
 pub(crate) const ENDLESS_FOR: &str = "endless for";
 
-/// A `for` over an iterator without end: `iter(f, sentinel)` (called until `f` returns the
-/// sentinel: `iter(int, 1)` never does), `itertools.count()`, `itertools.cycle(...)`,
-/// `itertools.repeat(x)` without a count. Each is `while True:` by another name.
+/// A `for` over an iterator without end: `iter(f, sentinel)` where `f` returns one value for
+/// ever (a type called without arguments, `iter(int, 1)`, or a lambda returning a literal;
+/// `iter(f.readline, "")` ends with the file), `itertools.count()`, `itertools.cycle(...)`,
+/// `itertools.repeat(x)` without a count, or `enumerate` of one of those, parenthesised or
+/// not. Each is `while True:` by another name.
 pub(super) fn endless(src: &PySource<'_>, for_loop: Node<'_>) -> bool {
-    let Some(call) = for_loop.field("right").filter(|r| r.kind_name() == "call") else {
+    for_loop
+        .field("right")
+        .is_some_and(|iterable| endless_iterable(src, iterable))
+}
+
+fn endless_iterable(src: &PySource<'_>, node: Node<'_>) -> bool {
+    if node.kind_name() == "parenthesized_expression" {
+        return node
+            .named_child(0)
+            .is_some_and(|inner| endless_iterable(src, inner));
+    }
+    if node.kind_name() != "call" {
         return false;
-    };
-    let (Some(function), Some(args)) = (call.field("function"), call.field("arguments")) else {
+    }
+    let (Some(function), Some(args)) = (node.field("function"), node.field("arguments")) else {
         return false;
     };
     let mut cursor = args.walk();
-    let count = args.named_children(&mut cursor).count();
+    let args: Vec<Node<'_>> = args.named_children(&mut cursor).collect();
     match src.dotted(function, src.aliases()).0.as_str() {
-        "iter" | "builtins.iter" => count == 2,
+        "iter" | "builtins.iter" => args.len() == 2 && constant_callable(src, args[0]),
+        "enumerate" | "builtins.enumerate" => {
+            args.first().is_some_and(|a| endless_iterable(src, *a))
+        }
         "itertools.count" | "itertools.cycle" => true,
-        "itertools.repeat" => count == 1,
+        "itertools.repeat" => args.len() == 1,
+        _ => false,
+    }
+}
+
+/// A callable that returns the same value each time: a builtin type (`int()` is 0) or a
+/// lambda whose body is a literal.
+fn constant_callable(src: &PySource<'_>, node: Node<'_>) -> bool {
+    match node.kind_name() {
+        "identifier" => matches!(
+            identifier(src.text_of(node)).as_str(),
+            "int"
+                | "float"
+                | "str"
+                | "bool"
+                | "bytes"
+                | "tuple"
+                | "list"
+                | "dict"
+                | "set"
+                | "object"
+        ),
+        "lambda" => node.field("body").is_some_and(|b| {
+            matches!(
+                b.kind_name(),
+                "integer" | "float" | "string" | "true" | "false" | "none"
+            )
+        }),
         _ => false,
     }
 }
@@ -88,47 +131,95 @@ pub(super) fn endless(src: &PySource<'_>, for_loop: Node<'_>) -> bool {
 /// The construct of a function shaped as an exception handler (see [`handler_signature`]).
 pub(crate) const EXCEPTION_HANDLER: &str = "exception handler";
 
-/// `(request: Request, exc: SomeError)` (after `self`): what Starlette calls with a request and
-/// the error an endpoint raised, i.e. an exception handler, registered or not. The request is a
-/// parameter annotated `Request` (any module's), or unannotated and named `request` or `req`;
-/// the error one annotated with an exception class (`Exception`, `…Error`, `…Exception`), or
-/// unannotated and named `exc`, `exception`, `error`, `err` or `e`. A mapping function takes
-/// the error alone; an endpoint's second parameter is its input.
+/// What Starlette calls with a request and the error an endpoint raised, and which answers
+/// with a response: an exception handler, registered or not. A `def` or a `lambda` whose first
+/// two parameters without defaults (after `self` or `cls`) are the request — annotated with
+/// `Request` in any spelling (`Request | None`, `"Request"`), or unannotated and named
+/// `request` or `req` — and the error — annotated with a class named `…Error` or
+/// `…Exception`, or named `exc`, `exception`, `error`, `err`, `ex` or `e` — and which returns a
+/// response (its return annotation, or a returned call, names a `…Response`). A mapping
+/// function answers with a value (`problem_details(request, error) -> dict`); an endpoint's
+/// second parameter is its input.
 pub(super) fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
     let Some(params) = def.field("parameters") else {
         return false;
     };
     let mut cursor = params.walk();
-    let params: Vec<(String, Option<String>)> = params
+    let params: Vec<(String, Option<&str>)> = params
         .named_children(&mut cursor)
+        .filter(|p| matches!(p.kind_name(), "identifier" | "typed_parameter"))
         .map(|p| {
-            let name = p.field("name").unwrap_or(p);
-            let name = if name.kind_name() == "identifier" {
-                name
+            let name = if p.kind_name() == "identifier" {
+                p
             } else {
-                name.named_child(0).unwrap_or(name)
+                p.named_child(0).unwrap_or(p)
             };
-            let annotation = p.field("type").map(|t| {
-                let t = t.named_child(0).unwrap_or(t);
-                let last = src.text_of(t).rsplit('.').next().unwrap_or_default();
-                identifier(last.trim())
-            });
+            let annotation = p.field("type").map(|t| src.text_of(t));
             (identifier(src.text_of(name)), annotation)
         })
-        .filter(|(n, _)| n != "self")
+        .filter(|(n, _)| n != "self" && n != "cls")
         .collect();
     let [(request, request_type), (error, error_type), ..] = params.as_slice() else {
         return false;
     };
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(identifier)
+            .collect()
+    };
     let is_request = match request_type {
-        Some(t) => t == "Request",
+        Some(t) => words(t).iter().any(|w| w == "Request"),
         None => matches!(request.as_str(), "request" | "req"),
     };
-    let is_error = match error_type {
-        Some(t) => t.ends_with("Error") || t.ends_with("Exception"),
-        None => matches!(error.as_str(), "exc" | "exception" | "error" | "err" | "e"),
+    let error_named = matches!(
+        error.as_str(),
+        "exc" | "exception" | "error" | "err" | "ex" | "e"
+    );
+    let is_error = error_named
+        || error_type.is_some_and(|t| {
+            words(t)
+                .iter()
+                .any(|w| w.ends_with("Error") || w.ends_with("Exception"))
+        });
+    is_request && is_error && answers_with_response(src, def)
+}
+
+/// True when `def` (a function or a lambda) answers with a response: its return annotation
+/// or one of its returned values names a `…Response`.
+fn answers_with_response(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let names_response = |n: Node<'_>| {
+        let callee = if n.kind_name() == "call" {
+            n.field("function").unwrap_or(n)
+        } else {
+            n
+        };
+        let text = src.text_of(callee);
+        let last = text.rsplit('.').next().unwrap_or_default();
+        identifier(last.trim()).ends_with("Response")
     };
-    is_request && is_error
+    if def.kind_name() == "lambda" {
+        return def.field("body").is_some_and(names_response);
+    }
+    if def.field("return_type").is_some_and(|t| {
+        let t = t.named_child(0).unwrap_or(t);
+        names_response(t)
+    }) {
+        return true;
+    }
+    let Some(body) = def.field("body") else {
+        return false;
+    };
+    super::preorder(body, |n| {
+        let returned =
+            n.kind_name() == "return_statement" && n.named_child(0).is_some_and(names_response);
+        if returned {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    })
+    .is_break()
 }
 
 /// The construct of a router or route class of one's own (see [`router_class`]).
@@ -153,4 +244,73 @@ pub(super) fn router_class(
         matches!(last, "APIRouter" | "APIRoute" | "Router" | "Route")
     });
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ENDLESS_FOR, EXCEPTION_HANDLER};
+    use crate::rules::python::{FactKind, PySource};
+
+    fn shows(text: &str, construct: &str) -> bool {
+        let src = PySource::parse(text);
+        assert!(!src.tree.root_node().has_error(), "parses: {text}");
+        src.facts()
+            .iter()
+            .any(|f| f.kind == FactKind::Syntax && f.name == construct)
+    }
+
+    #[test]
+    fn exception_handlers_in_their_spellings() {
+        for text in [
+            "async def on_error(request: Request, exc: HiveSyncError) -> JSONResponse:\n    return JSONResponse({})\n",
+            "async def on_failure(request, exc):\n    return JSONResponse(status_code=500, content={})\n",
+            // An error class without the suffix, by the parameter's name (review: RouteNotFound).
+            "async def on_missing(request: Request, exc: RouteNotFound):\n    return PlainTextResponse('gone')\n",
+            "def h(request: Request | None, ex: NotFound) -> responses.JSONResponse:\n    ...\n",
+            "def h(request: 'Request', err: Conflict) -> Response:\n    ...\n",
+            "def h(*, request, exc):\n    return JSONResponse({})\n",
+            "class Handlers:\n    @classmethod\n    def h(cls, request, exc):\n        return JSONResponse({})\n",
+            "HANDLERS = {NotFound: lambda request, exc: JSONResponse({'detail': str(exc)})}\n",
+        ] {
+            assert!(shows(text, EXCEPTION_HANDLER), "{text}");
+        }
+    }
+
+    #[test]
+    fn mapping_functions_endpoints_and_tests_are_no_handlers() {
+        for text in [
+            // A mapping function that reads the request answers with a value (review).
+            "def problem_details(request: Request, error: HiveSyncError) -> dict:\n    return {'instance': request.url.path}\n",
+            // An endpoint whose body schema is named like an error, answering with a schema.
+            "def report_client_error(request: Request, report: PreviewClientError) -> ReportRead:\n    return ReportRead()\n",
+            // A query parameter named `error`: it has a default, which a handler's has not.
+            "def filtered(request, error=None):\n    return JSONResponse({})\n",
+            "def test_maps(request, exc):\n    assert as_http(exc).status_code == 404\n",
+            "def as_http(error: HiveSyncError) -> HTTPException:\n    return HTTPException(400)\n",
+        ] {
+            assert!(!shows(text, EXCEPTION_HANDLER), "{text}");
+        }
+    }
+
+    #[test]
+    fn endless_loops_and_loops_that_end() {
+        for text in [
+            "for _ in iter(int, 1):\n    pass\n",
+            "for _ in iter(lambda: 0, 1):\n    pass\n",
+            "for i in (itertools.count()):\n    pass\n",
+            "for i, _ in enumerate(iter(int, 1)):\n    pass\n",
+            "from itertools import repeat\nfor x in repeat(1):\n    pass\n",
+        ] {
+            assert!(shows(text, ENDLESS_FOR), "{text}");
+        }
+        for text in [
+            "for chunk in iter(lambda: f.read(65536), b''):\n    pass\n",
+            "for line in iter(f.readline, ''):\n    pass\n",
+            "for x in iter(rows):\n    pass\n",
+            "from itertools import repeat\nfor x in repeat('-', 3):\n    pass\n",
+            "for i, x in zip(itertools.count(), xs):\n    pass\n",
+        ] {
+            assert!(!shows(text, ENDLESS_FOR), "{text}");
+        }
+    }
 }
