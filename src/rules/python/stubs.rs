@@ -25,7 +25,34 @@ struct Purity<'s, 'a> {
     aliases: &'s HashMap<String, String>,
     /// Classes the file defines: constructing one of them is pure.
     classes: HashSet<String>,
+    /// The file's classes that are `NotImplementedError`s (`class MirrorUnavailable(
+    /// NotImplementedError)`, and their subclasses): raising one is a stub's raise.
+    not_implemented: HashSet<String>,
     pure: &'s [DottedPattern],
+}
+
+/// The classes of `bases` (each class's base names) that descend from `NotImplementedError`:
+/// a walk down from it through the classes naming each as a base, each class visited once.
+fn not_implemented_classes(bases: &HashMap<String, Vec<String>>) -> HashSet<String> {
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, of) in bases {
+        for base in of {
+            children
+                .entry(base.as_str())
+                .or_default()
+                .push(name.as_str());
+        }
+    }
+    let mut found = HashSet::new();
+    let mut todo = vec!["NotImplementedError"];
+    while let Some(base) = todo.pop() {
+        for &child in children.get(base).into_iter().flatten() {
+            if found.insert(child.to_string()) {
+                todo.push(child);
+            }
+        }
+    }
+    found
 }
 
 /// The byte ranges of the top-level statements of `src` (or, inside a function or class, of
@@ -36,13 +63,21 @@ pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) ->
         return std::iter::once(0..src.text.len()).collect();
     }
     let root = src.tree.root_node();
-    let mut classes = HashSet::new();
+    let mut bases: HashMap<String, Vec<String>> = HashMap::new();
     let mut cursor = root.walk();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.kind_name() == "class_definition" {
             if let Some(name) = node.field("name") {
-                classes.insert(identifier(src.text_of(name)));
+                let mut of = Vec::new();
+                if let Some(list) = node.field("superclasses") {
+                    let mut c = list.walk();
+                    of = list
+                        .named_children(&mut c)
+                        .map(|b| identifier(src.text_of(b)))
+                        .collect();
+                }
+                bases.insert(identifier(src.text_of(name)), of);
             }
         }
         cursor.reset(node);
@@ -51,7 +86,8 @@ pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) ->
     let p = Purity {
         src,
         aliases: src.aliases(),
-        classes,
+        not_implemented: not_implemented_classes(&bases),
+        classes: bases.into_keys().collect(),
         pure,
     };
     let mut out = Vec::new();
@@ -142,8 +178,10 @@ impl Purity<'_, '_> {
             "call" => (value.field("function"), value.field("arguments")),
             _ => (Some(value), None),
         };
-        callee.is_some_and(|c| self.src.text_of(c) == "NotImplementedError")
-            && args.is_none_or(|a| self.pure(a))
+        callee.is_some_and(|c| {
+            let name = identifier(self.src.text_of(c));
+            name == "NotImplementedError" || self.not_implemented.contains(&name)
+        }) && args.is_none_or(|a| self.pure(a))
     }
 
     /// The body, and the signature: a default value and an annotation run when the function
