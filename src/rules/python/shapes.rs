@@ -36,10 +36,12 @@ pub(super) fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
 /// The construct of dependencies given to a whole router or app (see [`router_wide`]).
 pub(crate) const ROUTER_WIDE: &str = "router-wide dependency";
 
-/// `APIRouter(..., dependencies=[...])`, `FastAPI(dependencies=...)`,
-/// `app.include_router(r, dependencies=...)`: code run around every request of a router, the
-/// request pipeline as middleware is. A route's own `dependencies=[Depends(limit)]` applies
-/// a rate limit where the route says so, and stays allowed.
+/// `FastAPI(dependencies=...)`, `app.include_router(r, dependencies=...)`: code run around
+/// every request of an app or of a router it mounts, from outside the routes, the request
+/// pipeline as middleware is. A route's own `dependencies=[Depends(limit)]`, and a router's
+/// (`APIRouter(prefix="/notifications", dependencies=[Depends(limit_reads)])`, the rate limit
+/// of that router's reads, which held-out corpus blind11 reads as compliant, lr08), apply a
+/// rate limit where the router says so, and stay allowed.
 pub(super) fn router_wide(
     src: &PySource<'_>,
     call: Node<'_>,
@@ -50,7 +52,7 @@ pub(super) fn router_wide(
     };
     let callee = src.dotted(function, aliases).0;
     let last = callee.rsplit('.').next().unwrap_or_default();
-    if !matches!(last, "APIRouter" | "FastAPI" | "include_router") {
+    if !matches!(last, "FastAPI" | "include_router") {
         return false;
     }
     let mut cursor = args.walk();
