@@ -32,39 +32,19 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
             });
         }
         if node.kind_name() == "return_statement" && credentials.returns_derived(node) {
-            facts.push(Fact {
-                kind: FactKind::Syntax,
-                name: derived::CONSTRUCT.to_string(),
-                span: node.byte_range(),
-                external: false,
-            });
+            facts.push(syntax(derived::CONSTRUCT, node.byte_range()));
         }
         if node.kind_name() == "function_definition" {
             for span in claims::claims(src, aliases, node) {
-                facts.push(Fact {
-                    kind: FactKind::Syntax,
-                    name: claims::CONSTRUCT.to_string(),
-                    span,
-                    external: false,
-                });
+                facts.push(syntax(claims::CONSTRUCT, span));
             }
         }
         if node.kind_name() == "call" && router_wide(src, node, aliases) {
-            facts.push(Fact {
-                kind: FactKind::Syntax,
-                name: shapes::ROUTER_WIDE.to_string(),
-                span: node.byte_range(),
-                external: false,
-            });
+            facts.push(syntax(shapes::ROUTER_WIDE, node.byte_range()));
         }
         if node.kind_name() == "call" {
             if let Some(what) = dynamic_access(src, node, aliases, modules) {
-                facts.push(Fact {
-                    kind: FactKind::Syntax,
-                    name: what.to_string(),
-                    span: node.byte_range(),
-                    external: false,
-                });
+                facts.push(syntax(what, node.byte_range()));
             }
         }
         ControlFlow::Continue(())
@@ -151,25 +131,27 @@ fn visit(
                 push(FactKind::Def, (identifier(src.text_of(name)), false), name);
             }
             if router_class(src, node, aliases) {
-                facts.push(Fact {
-                    kind: FactKind::Syntax,
-                    name: shapes::ROUTER_CLASS.to_string(),
-                    span: node.byte_range(),
-                    external: false,
-                });
+                facts.push(syntax(shapes::ROUTER_CLASS, node.byte_range()));
             }
         }
         "function_definition" | "with_statement" | "for_statement" | "while_statement" => {
             facts.extend(construct(src, node));
         }
         // `EXCEPTION_HANDLERS = {NotFound: lambda request, exc: JSONResponse(...)}`
-        "lambda" if handler_signature(src, node) => facts.push(Fact {
-            kind: FactKind::Syntax,
-            name: shapes::EXCEPTION_HANDLER.to_string(),
-            span: node.byte_range(),
-            external: false,
-        }),
+        "lambda" if handler_signature(src, node) => {
+            facts.push(syntax(shapes::EXCEPTION_HANDLER, node.byte_range()))
+        }
         _ => {}
+    }
+}
+
+/// The fact that `span` shows the construct `name`.
+fn syntax(name: &str, span: std::ops::Range<usize>) -> Fact {
+    Fact {
+        kind: FactKind::Syntax,
+        name: name.to_string(),
+        span,
+        external: false,
     }
 }
 
