@@ -94,8 +94,11 @@ fn endless_iterable(src: &PySource<'_>, node: Node<'_>) -> bool {
     let args: Vec<Node<'_>> = args.named_children(&mut cursor).collect();
     match src.dotted(function, src.aliases()).0.as_str() {
         "iter" | "builtins.iter" => args.len() == 2 && constant_callable(src, args[0]),
-        "enumerate" | "builtins.enumerate" => {
+        "enumerate" | "builtins.enumerate" | "itertools.islice" => {
             args.first().is_some_and(|a| endless_iterable(src, *a))
+        }
+        "map" | "filter" | "builtins.map" | "builtins.filter" => {
+            args.get(1).is_some_and(|a| endless_iterable(src, *a))
         }
         "itertools.count" | "itertools.cycle" => true,
         "itertools.repeat" => args.len() == 1,
@@ -107,25 +110,35 @@ fn endless_iterable(src: &PySource<'_>, node: Node<'_>) -> bool {
 /// lambda whose body is a literal.
 fn constant_callable(src: &PySource<'_>, node: Node<'_>) -> bool {
     match node.kind_name() {
+        "parenthesized_expression" => node
+            .named_child(0)
+            .is_some_and(|inner| constant_callable(src, inner)),
         "identifier" => matches!(
             identifier(src.text_of(node)).as_str(),
             "int"
                 | "float"
+                | "complex"
                 | "str"
                 | "bool"
                 | "bytes"
+                | "bytearray"
                 | "tuple"
                 | "list"
                 | "dict"
                 | "set"
+                | "frozenset"
                 | "object"
         ),
-        "lambda" => node.field("body").is_some_and(|b| {
-            matches!(
-                b.kind_name(),
-                "integer" | "float" | "string" | "true" | "false" | "none"
-            )
-        }),
+        "lambda" => node.field("body").is_some_and(literal),
+        _ => false,
+    }
+}
+
+/// A literal, a negative number included (`-1` is an operator applied to `1`).
+fn literal(node: Node<'_>) -> bool {
+    match node.kind_name() {
+        "integer" | "float" | "string" | "true" | "false" | "none" => true,
+        "unary_operator" | "parenthesized_expression" => node.named_child(0).is_some_and(literal),
         _ => false,
     }
 }
@@ -146,15 +159,23 @@ pub(super) fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
     let Some(params) = def.field("parameters") else {
         return false;
     };
+    if routed(src, def) {
+        return false;
+    }
     let mut cursor = params.walk();
     let params: Vec<(String, Option<&str>)> = params
         .named_children(&mut cursor)
-        .filter(|p| matches!(p.kind_name(), "identifier" | "typed_parameter"))
+        .filter(|p| {
+            matches!(
+                p.kind_name(),
+                "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter"
+            )
+        })
         .map(|p| {
-            let name = if p.kind_name() == "identifier" {
-                p
-            } else {
-                p.named_child(0).unwrap_or(p)
+            let name = match p.kind_name() {
+                "identifier" => p,
+                "typed_parameter" => p.named_child(0).unwrap_or(p),
+                _ => p.field("name").unwrap_or(p),
             };
             let annotation = p.field("type").map(|t| src.text_of(t));
             (identifier(src.text_of(name)), annotation)
@@ -187,6 +208,45 @@ pub(super) fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
     is_request && is_error && answers_with_response(src, def)
 }
 
+/// True when `def` is an endpoint: decorated as a route (`@router.post(...)`), whose second
+/// parameter is its input however it is named.
+fn routed(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let Some(decorated) = def
+        .parent()
+        .filter(|p| p.kind_name() == "decorated_definition")
+    else {
+        return false;
+    };
+    let mut cursor = decorated.walk();
+    let found = decorated.named_children(&mut cursor).any(|d| {
+        let target = d
+            .named_child(0)
+            .filter(|_| d.kind_name() == "decorator")
+            .map(|t| match t.kind_name() {
+                "call" => t.field("function").unwrap_or(t),
+                _ => t,
+            });
+        target.is_some_and(|t| {
+            let name = src.dotted(t, src.aliases()).0;
+            matches!(
+                name.rsplit('.').next().unwrap_or_default(),
+                "get"
+                    | "post"
+                    | "put"
+                    | "patch"
+                    | "delete"
+                    | "head"
+                    | "options"
+                    | "trace"
+                    | "api_route"
+                    | "route"
+                    | "websocket"
+            )
+        })
+    });
+    found
+}
+
 /// True when `def` (a function or a lambda) answers with a response: its return annotation
 /// or one of its returned values names a `…Response`.
 fn answers_with_response(src: &PySource<'_>, def: Node<'_>) -> bool {
@@ -196,9 +256,11 @@ fn answers_with_response(src: &PySource<'_>, def: Node<'_>) -> bool {
         } else {
             n
         };
-        let text = src.text_of(callee);
+        let text = src.text_of(callee).trim_matches(|c| c == '"' || c == '\'');
         let last = text.rsplit('.').next().unwrap_or_default();
-        identifier(last.trim()).ends_with("Response")
+        identifier(last.trim())
+            .to_ascii_lowercase()
+            .ends_with("response")
     };
     if def.kind_name() == "lambda" {
         return def.field("body").is_some_and(names_response);
@@ -227,7 +289,7 @@ fn answers_with_response(src: &PySource<'_>, def: Node<'_>) -> bool {
 /// The construct of a router or route class of one's own (see [`router_class`]).
 pub(crate) const ROUTER_CLASS: &str = "router class";
 
-/// `class R(APIRouter)` (or `APIRoute`, Starlette's `Router`, `Route`), under any alias: a
+/// `class R(APIRouter)` (or `APIRoute`, Starlette's `Router`, `Route`, an app class), under any alias: a
 /// class that decides how every route of its routers is registered or run, and so can wrap
 /// each endpoint (`add_api_route` overridden to catch every error), an interceptor of the
 /// whole backend. A router is made from `APIRouter(...)`, never by subclassing it.
@@ -243,7 +305,10 @@ pub(super) fn router_class(
     let found = bases.named_children(&mut cursor).any(|base| {
         let name = src.dotted(base, aliases).0;
         let last = name.rsplit('.').next().unwrap_or_default();
-        matches!(last, "APIRouter" | "APIRoute" | "Router" | "Route")
+        matches!(
+            last,
+            "APIRouter" | "APIRoute" | "Router" | "Route" | "FastAPI" | "Starlette"
+        )
     });
     found
 }
@@ -273,6 +338,10 @@ mod tests {
             "def h(*, request, exc):\n    return JSONResponse({})\n",
             "class Handlers:\n    @classmethod\n    def h(cls, request, exc):\n        return JSONResponse({})\n",
             "HANDLERS = {NotFound: lambda request, exc: JSONResponse({'detail': str(exc)})}\n",
+            // Through the mapping function's response, a quoted annotation, a defaulted error.
+            "async def on_failure(request, exc):\n    return error_response(exc)\n",
+            "HANDLERS = {E: lambda request, exc: error_response(exc)}\n",
+            "async def h(request: Request, exc: HiveSyncError | None = None) -> 'JSONResponse':\n    ...\n",
         ] {
             assert!(shows(text, EXCEPTION_HANDLER), "{text}");
         }
@@ -285,8 +354,9 @@ mod tests {
             "def problem_details(request: Request, error: HiveSyncError) -> dict:\n    return {'instance': request.url.path}\n",
             // An endpoint whose body schema is named like an error, answering with a schema.
             "def report_client_error(request: Request, report: PreviewClientError) -> ReportRead:\n    return ReportRead()\n",
-            // A query parameter named `error`: it has a default, which a handler's has not.
-            "def filtered(request, error=None):\n    return JSONResponse({})\n",
+            // Endpoints: a query parameter named `error`, a body named like an error (review).
+            "@router.get('/x')\ndef filtered(request, error=None):\n    return JSONResponse({})\n",
+            "@router.post('/errors', status_code=204)\ndef report_error(request: Request, error: ClientError) -> Response:\n    return Response(status_code=204)\n",
             "def test_maps(request, exc):\n    assert as_http(exc).status_code == 404\n",
             "def as_http(error: HiveSyncError) -> HTTPException:\n    return HTTPException(400)\n",
         ] {
@@ -302,6 +372,11 @@ mod tests {
             "for i in (itertools.count()):\n    pass\n",
             "for i, _ in enumerate(iter(int, 1)):\n    pass\n",
             "from itertools import repeat\nfor x in repeat(1):\n    pass\n",
+            "for _ in iter(lambda: -1, 0):\n    pass\n",
+            "for _ in iter((lambda: 0), 1):\n    pass\n",
+            "for _ in iter(frozenset, 1):\n    pass\n",
+            "for n in map(int, itertools.count()):\n    pass\n",
+            "for n in itertools.islice(itertools.count(), None):\n    pass\n",
         ] {
             assert!(shows(text, ENDLESS_FOR), "{text}");
         }
