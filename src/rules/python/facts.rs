@@ -39,7 +39,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 facts.push(syntax(claims::CONSTRUCT, span));
             }
         }
-        if node.kind_name() == "call" && router_wide(src, node, aliases) {
+        if node.kind_name() == "call" && router_wide(src, node) {
             facts.push(syntax(shapes::ROUTER_WIDE, node.byte_range()));
         }
         if node.kind_name() == "call" {
@@ -130,7 +130,7 @@ fn visit(
             if let Some(name) = node.field("name") {
                 push(FactKind::Def, (identifier(src.text_of(name)), false), name);
             }
-            if router_class(src, node, aliases) {
+            if router_class(src, node) {
                 facts.push(syntax(shapes::ROUTER_CLASS, node.byte_range()));
             }
         }

@@ -2,8 +2,6 @@
 //! of an ASGI application or of an exception handler, dependencies given to a whole router,
 //! a `for` loop without end.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
 use super::node::NodeExt;
@@ -13,24 +11,41 @@ use super::PySource;
 /// `(scope, receive, send)` (after `self`): the signature of an ASGI application, which is
 /// what middleware is.
 pub(super) fn asgi_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let names: Vec<String> = parameters(src, def).into_iter().map(|(n, _)| n).collect();
+    names.len() >= 3 && names[..3] == ["scope", "receive", "send"]
+}
+
+/// The named parameters of a `def` or a `lambda` (plain, typed, with a default), each with its
+/// annotation's text, `self` and `cls` left out.
+fn parameters<'s>(src: &'s PySource<'_>, def: Node<'_>) -> Vec<(String, Option<&'s str>)> {
     let Some(params) = def.field("parameters") else {
-        return false;
+        return Vec::new();
     };
     let mut cursor = params.walk();
-    let names: Vec<String> = params
+    params
         .named_children(&mut cursor)
-        .map(|p| {
-            let n = p.field("name").unwrap_or(p);
-            let n = if n.kind_name() == "identifier" {
-                n
-            } else {
-                n.named_child(0).unwrap_or(n)
+        .filter_map(|p| {
+            let name = match p.kind_name() {
+                "identifier" => p,
+                "typed_parameter" => p.named_child(0)?,
+                "default_parameter" | "typed_default_parameter" => p.field("name")?,
+                _ => return None,
             };
-            identifier(src.text_of(n))
+            let annotation = p.field("type").map(|t| src.text_of(t));
+            Some((identifier(src.text_of(name)), annotation))
         })
-        .filter(|n| n != "self")
-        .collect();
-    names.len() >= 3 && names[..3] == ["scope", "receive", "send"]
+        .filter(|(n, _)| n != "self" && n != "cls")
+        .collect()
+}
+
+/// The last segment of the dotted name of `node`, its first resolved through the imports
+/// (`fastapi.APIRouter` as `R` is `APIRouter`).
+fn last_segment(src: &PySource<'_>, node: Node<'_>) -> String {
+    let name = src.dotted(node, src.aliases()).0;
+    match name.rsplit_once('.') {
+        Some((_, last)) => last.to_string(),
+        None => name,
+    }
 }
 
 /// The construct of dependencies given to a whole router or app (see [`router_wide`]).
@@ -42,17 +57,14 @@ pub(crate) const ROUTER_WIDE: &str = "router-wide dependency";
 /// (`APIRouter(prefix="/notifications", dependencies=[Depends(limit_reads)])`, the rate limit
 /// of that router's reads, which held-out corpus blind11 reads as compliant, lr08), apply a
 /// rate limit where the router says so, and stay allowed.
-pub(super) fn router_wide(
-    src: &PySource<'_>,
-    call: Node<'_>,
-    aliases: &HashMap<String, String>,
-) -> bool {
+pub(super) fn router_wide(src: &PySource<'_>, call: Node<'_>) -> bool {
     let (Some(function), Some(args)) = (call.field("function"), call.field("arguments")) else {
         return false;
     };
-    let callee = src.dotted(function, aliases).0;
-    let last = callee.rsplit('.').next().unwrap_or_default();
-    if !matches!(last, "FastAPI" | "include_router") {
+    if !matches!(
+        last_segment(src, function).as_str(),
+        "FastAPI" | "include_router"
+    ) {
         return false;
     }
     let mut cursor = args.walk();
@@ -147,8 +159,8 @@ fn literal(node: Node<'_>) -> bool {
 pub(crate) const EXCEPTION_HANDLER: &str = "exception handler";
 
 /// What Starlette calls with a request and the error an endpoint raised, and which answers
-/// with a response: an exception handler, registered or not. A `def` or a `lambda` whose first
-/// two parameters without defaults (after `self` or `cls`) are the request — annotated with
+/// with a response: an exception handler, registered or not. A `def` or a `lambda`, not a
+/// route's endpoint, whose first two parameters (after `self` or `cls`) are the request — annotated with
 /// `Request` in any spelling (`Request | None`, `"Request"`), or unannotated and named
 /// `request` or `req` — and the error — annotated with a class named `…Error` or
 /// `…Exception`, or named `exc`, `exception`, `error`, `err`, `ex` or `e` — and which returns a
@@ -156,32 +168,10 @@ pub(crate) const EXCEPTION_HANDLER: &str = "exception handler";
 /// function answers with a value (`problem_details(request, error) -> dict`); an endpoint's
 /// second parameter is its input.
 pub(super) fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
-    let Some(params) = def.field("parameters") else {
-        return false;
-    };
     if routed(src, def) {
         return false;
     }
-    let mut cursor = params.walk();
-    let params: Vec<(String, Option<&str>)> = params
-        .named_children(&mut cursor)
-        .filter(|p| {
-            matches!(
-                p.kind_name(),
-                "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter"
-            )
-        })
-        .map(|p| {
-            let name = match p.kind_name() {
-                "identifier" => p,
-                "typed_parameter" => p.named_child(0).unwrap_or(p),
-                _ => p.field("name").unwrap_or(p),
-            };
-            let annotation = p.field("type").map(|t| src.text_of(t));
-            (identifier(src.text_of(name)), annotation)
-        })
-        .filter(|(n, _)| n != "self" && n != "cls")
-        .collect();
+    let params = parameters(src, def);
     let [(request, request_type), (error, error_type), ..] = params.as_slice() else {
         return false;
     };
@@ -227,9 +217,8 @@ fn routed(src: &PySource<'_>, def: Node<'_>) -> bool {
                 _ => t,
             });
         target.is_some_and(|t| {
-            let name = src.dotted(t, src.aliases()).0;
             matches!(
-                name.rsplit('.').next().unwrap_or_default(),
+                last_segment(src, t).as_str(),
                 "get"
                     | "post"
                     | "put"
@@ -289,24 +278,18 @@ fn answers_with_response(src: &PySource<'_>, def: Node<'_>) -> bool {
 /// The construct of a router or route class of one's own (see [`router_class`]).
 pub(crate) const ROUTER_CLASS: &str = "router class";
 
-/// `class R(APIRouter)` (or `APIRoute`, Starlette's `Router`, `Route`, an app class), under any alias: a
-/// class that decides how every route of its routers is registered or run, and so can wrap
+/// `class R(APIRouter)` (or `APIRoute`, Starlette's `Router`, `Route`, an app class), under
+/// any alias: a class that decides how every route of its routers is registered or run, and so can wrap
 /// each endpoint (`add_api_route` overridden to catch every error), an interceptor of the
 /// whole backend. A router is made from `APIRouter(...)`, never by subclassing it.
-pub(super) fn router_class(
-    src: &PySource<'_>,
-    class: Node<'_>,
-    aliases: &HashMap<String, String>,
-) -> bool {
+pub(super) fn router_class(src: &PySource<'_>, class: Node<'_>) -> bool {
     let Some(bases) = class.field("superclasses") else {
         return false;
     };
     let mut cursor = bases.walk();
     let found = bases.named_children(&mut cursor).any(|base| {
-        let name = src.dotted(base, aliases).0;
-        let last = name.rsplit('.').next().unwrap_or_default();
         matches!(
-            last,
+            last_segment(src, base).as_str(),
             "APIRouter" | "APIRoute" | "Router" | "Route" | "FastAPI" | "Starlette"
         )
     });
