@@ -229,8 +229,14 @@ pub(crate) fn unmarked(
         "every anchor of Phase {} is filled, but its marker {path} is missing",
         spec.letter()
     );
+    // The rule's help speaks of a marker that is there too early; this one is not there.
+    let help = format!(
+        "run `hivegen phase {}` to write the marker, or create {path} reading `{}`",
+        spec.letter().to_ascii_lowercase(),
+        spec.marker.content.trim_end()
+    );
     set.checking(StructureCheck::FillsComplete, path)
-        .map(|r| Finding::new(set, r, path, Some(&what)))
+        .map(|r| Finding::new(set, r, path, Some(&what)).help(help.clone()))
         .collect()
 }
 

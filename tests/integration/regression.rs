@@ -286,6 +286,27 @@ fn a_marker_alone_does_not_complete_phase_d() {
     );
 }
 
+/// Regression: every anchor filled and no marker said "remove docs/BUILD_PHASE_D_COMPLETE",
+/// a file that is not there; the help now says how to write it.
+#[test]
+fn a_missing_marker_is_asked_for_not_removed() {
+    let (_dir, repo) = phase_c_repo();
+    hivegen(&repo, &["phase", "d"]).code(0);
+    fs::remove_file(repo.join("docs/BUILD_PHASE_D_COMPLETE")).unwrap();
+    let out = hivegen(&repo, &["verify", "--base", "HEAD"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("its marker docs/BUILD_PHASE_D_COMPLETE is missing")
+            && out
+                .stdout
+                .contains("run `hivegen phase d` to write the marker")
+            && !out.stdout.contains("remove docs/BUILD_PHASE_D_COMPLETE"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// Regression: with `--base`, code rules looked at changed lines only, so deleting the quotes
 /// around an unchanged `relationship(...)` line made it code without a finding.
 #[test]
