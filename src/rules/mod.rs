@@ -27,5 +27,5 @@ pub use finding::Finding;
 pub(crate) use finding::finish;
 pub(crate) use frozen::judge_frozen;
 pub(crate) use tree::{
-    judge_anchored_file, judge_fill_file, marker_content, phase_order, unmarked,
+    judge_anchored_file, judge_fill_file, linked_fill_file, marker_content, phase_order, unmarked,
 };

@@ -34,6 +34,24 @@ pub(crate) fn phase_order(set: &RuleSet, spec: &PhaseSpec, required: &PhaseSpec)
         .collect()
 }
 
+/// A file the completed phase `spec` fills is a symbolic link (to `target`): the phase's code is
+/// no longer in it, but wherever the link leads, perhaps outside the repository (attacker
+/// corpus blind17 A170, where reading it through the link ended `verify` with an I/O error).
+pub(crate) fn linked_fill_file(
+    spec: &PhaseSpec,
+    set: &RuleSet,
+    file: &str,
+    target: &str,
+) -> Vec<Finding> {
+    let what = format!(
+        "`{file}`, filled by Phase {}, is a symbolic link (to {target}), not the file itself",
+        spec.letter()
+    );
+    set.checking(StructureCheck::AnchorsWellFormed, file)
+        .map(|r| Finding::new(set, r, file, Some(&what)))
+        .collect()
+}
+
 /// The tree checks of the completed phase `spec` on one file it fills, `None` when missing.
 /// With `code` false the code rules are left out (`verify --base` judges the change instead).
 pub(crate) fn judge_fill_file(

@@ -10,9 +10,15 @@ use crate::error::{Error, Result};
 use crate::repo::MAX_FILE_BYTES;
 use crate::rules::{ChangeStatus, FileChange};
 
+/// Every git command reads the objects as committed: a local `git replace` ref (which no CI
+/// clone has) must not swap the base revision, or any object of it, for another (attacker
+/// corpus blind17 A207).
+const NO_REPLACE: (&str, &str) = ("GIT_NO_REPLACE_OBJECTS", "1");
+
 /// Runs `git -C root args…` and returns its stdout; a failure is an error (exit 2).
 pub(super) fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let output = Command::new("git")
+        .env(NO_REPLACE.0, NO_REPLACE.1)
         .arg("-C")
         .arg(root)
         .args(args)
@@ -80,6 +86,7 @@ pub(crate) fn show_all(root: &Path, base: &str, paths: &[String]) -> Result<Vec<
         return Ok(Vec::new());
     }
     let mut child = Command::new("git")
+        .env(NO_REPLACE.0, NO_REPLACE.1)
         .arg("-C")
         .arg(root)
         .args(["cat-file", "--batch"])

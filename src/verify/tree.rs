@@ -54,6 +54,16 @@ pub(super) fn judge_complete(
             }
         }
         for file in phase.spec.fill_files() {
+            if let Ok(target) = std::fs::read_link(repo.path(file)) {
+                let target = target.display().to_string();
+                out.extend(rules::linked_fill_file(
+                    &phase.spec,
+                    &phase.rules,
+                    file,
+                    &target,
+                ));
+                continue;
+            }
             let bytes = read(repo, file)?;
             out.extend(rules::judge_fill_file(
                 &phase.spec,

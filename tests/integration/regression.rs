@@ -307,6 +307,34 @@ fn a_missing_marker_is_asked_for_not_removed() {
     );
 }
 
+/// Regression: a file Phase D fills replaced by a symbolic link to a file outside the
+/// repository ended `verify` with an I/O error (exit 2, no finding) instead of reporting it
+/// (attacker corpus blind17 A170).
+#[cfg(unix)]
+#[test]
+fn a_fill_file_linked_outside_is_a_finding() {
+    let (_dir, repo) = phase_c_repo();
+    hivegen(&repo, &["phase", "d"]).code(0);
+    let outside = tempfile::tempdir().unwrap();
+    let file = "backend/app/services/repo_mirror.py";
+    let copy = outside.path().join("repo_mirror.py");
+    fs::copy(repo.join(file), &copy).unwrap();
+    fs::remove_file(repo.join(file)).unwrap();
+    std::os::unix::fs::symlink(&copy, repo.join(file)).unwrap();
+    for args in [&["verify"][..], &["verify", "--base", "HEAD"]] {
+        let out = hivegen(&repo, args);
+        out.code(1);
+        assert!(
+            out.stdout.contains(&format!(
+                "`{file}`, filled by Phase D, is a symbolic link (to {})",
+                copy.display()
+            )),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
+}
+
 /// Regression: with `--base`, code rules looked at changed lines only, so deleting the quotes
 /// around an unchanged `relationship(...)` line made it code without a finding.
 #[test]

@@ -1,5 +1,6 @@
 //! Facts as Python reads the source.
 
+use super::comment_lines::prepare;
 use super::*;
 use crate::rules::pattern::DottedPattern;
 
