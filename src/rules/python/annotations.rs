@@ -177,7 +177,14 @@ fn string(text: &str, node: Node<'_>, quotes: &mut Vec<Quotes>, unread: &mut Vec
     let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
         return;
     };
-    if first.kind_name() != "string_start" || last.kind_name() != "string_end" {
+    // A string the parser closed itself (an unterminated `x: "é`) has an empty end: there
+    // is no quote to open, and writing `)` before it could split a character.
+    if first.kind_name() != "string_start"
+        || last.kind_name() != "string_end"
+        || first.byte_range().is_empty()
+        || last.byte_range().is_empty()
+        || last.is_missing()
+    {
         unread.push(node.byte_range());
         return;
     }
@@ -263,5 +270,30 @@ mod tests {
         assert!(found
             .iter()
             .any(|f| f.0 == FactKind::Syntax && f.1 == super::CONSTRUCT && f.2.starts_with('"')));
+    }
+
+    /// An unterminated string annotation ending in a multi-byte character: no quote to open,
+    /// and no panic.
+    #[test]
+    fn an_unterminated_string_annotation_is_left_alone() {
+        for text in ["x: \"(eval(1), é", "def f(a: \"é\n", "x: Mapped[\"(é"] {
+            let src = PySource::parse(text);
+            assert_eq!(src.text.len(), text.len());
+            let _ = src.facts();
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Whatever the annotations hold, opening them keeps every byte offset and the text
+        /// valid, and reading the facts does not panic.
+        #[test]
+        fn opening_keeps_the_text_whole(
+            text in "(x|: |-> |def f\\(|\\)|\\[|\\]|Mapped|Literal|Annotated|\"|'|\"\"\"|r\"|f\"|\\\\|é|𝐫|\n|#|,| |eval\\(1\\)|\\|){0,24}"
+        ) {
+            let src = PySource::parse(&text);
+            proptest::prop_assert_eq!(src.text.len(), text.len());
+            let _ = src.facts();
+        }
     }
 }
