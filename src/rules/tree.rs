@@ -47,8 +47,13 @@ pub(crate) fn linked_fill_file(
         "`{file}`, filled by Phase {}, is a symbolic link (to {target}), not the file itself",
         spec.letter()
     );
+    not_well_formed(set, file, &what)
+}
+
+/// `what` reported by each rule that checks `file`'s anchors are in place and well formed.
+fn not_well_formed(set: &RuleSet, file: &str, what: &str) -> Vec<Finding> {
     set.checking(StructureCheck::AnchorsWellFormed, file)
-        .map(|r| Finding::new(set, r, file, Some(&what)))
+        .map(|r| Finding::new(set, r, file, Some(what)))
         .collect()
 }
 
@@ -61,11 +66,7 @@ pub(crate) fn judge_fill_file(
     bytes: Option<&[u8]>,
     code: bool,
 ) -> Vec<Finding> {
-    let well_formed = |what: &str| -> Vec<Finding> {
-        set.checking(StructureCheck::AnchorsWellFormed, file)
-            .map(|r| Finding::new(set, r, file, Some(what)))
-            .collect()
-    };
+    let well_formed = |what: &str| not_well_formed(set, file, what);
     let letter = spec.letter();
     let Some(bytes) = bytes else {
         return well_formed(&format!("`{file}`, filled by Phase {letter}, is missing"));

@@ -39,13 +39,16 @@ pub(super) type Opened<'a> = (Cow<'a, str>, Tree, Option<&'static str>, Vec<Rang
 /// only when it has string annotations to open.
 pub(super) fn open<'a>(parser: &mut Parser, text: Cow<'a, str>, tree: Tree) -> Opened<'a> {
     let (mut text, mut tree) = (text, tree);
-    for _ in 0..ROUNDS {
-        let Some((quotes, unread)) = type_strings(&text, &tree) else {
+    let mut round = 0;
+    loop {
+        let Some((quotes, mut unread)) = type_strings(&text, &tree) else {
             return (text, tree, Some(TOO_DEEP), Vec::new());
         };
-        if quotes.is_empty() {
+        if quotes.is_empty() || round == ROUNDS {
+            unread.extend(quotes.into_iter().map(|q| q.open.start..q.close.end));
             return (text, tree, None, unread);
         }
+        round += 1;
         let mut bytes = text.into_owned().into_bytes();
         for q in quotes {
             let (open, close) = (q.open.start, q.close.end - 1);
@@ -63,11 +66,6 @@ pub(super) fn open<'a>(parser: &mut Parser, text: Cow<'a, str>, tree: Tree) -> O
         }
         (text, tree) = (parsed, new_tree);
     }
-    let Some((quotes, mut unread)) = type_strings(&text, &tree) else {
-        return (text, tree, Some(TOO_DEEP), Vec::new());
-    };
-    unread.extend(quotes.into_iter().map(|q| q.open.start..q.close.end));
-    (text, tree, None, unread)
 }
 
 /// The quotes of one string annotation to open: its prefix and opening quotes, its closing
@@ -122,7 +120,7 @@ fn in_type(
         | "expression_list"
         | "parenthesized_expression" => {
             let mut c = node.walk();
-            for n in node.named_children(&mut c).collect::<Vec<_>>() {
+            for n in node.named_children(&mut c) {
                 each(n, quotes, unread);
             }
         }

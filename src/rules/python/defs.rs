@@ -138,20 +138,29 @@ fn pure_test(src: &PySource<'_>, comprehension: Node<'_>) -> bool {
             "all" | "any" | "builtins.all" | "builtins.any"
         )
     });
-    predicate
-        && preorder(comprehension, |n| {
-            let pure = n.kind_name() != "call"
-                || n.field("function").is_some_and(|f| {
-                    let callee = src.text_of(f);
-                    PURE_TESTS.contains(&callee.rsplit('.').next().unwrap_or(callee))
-                });
-            if pure {
-                ControlFlow::Continue(())
-            } else {
-                ControlFlow::Break(())
-            }
-        })
-        .is_continue()
+    predicate && calls_only(src, comprehension, |last| PURE_TESTS.contains(&last))
+}
+
+/// True when every call in `node`'s subtree calls a function whose last name, as written,
+/// `admits` (`c.isdigit()` calls `isdigit`); a call of no name (`f()()`) is never admitted.
+pub(super) fn calls_only(
+    src: &PySource<'_>,
+    node: Node<'_>,
+    mut admits: impl FnMut(&str) -> bool,
+) -> bool {
+    preorder(node, |n| {
+        let admitted = n.kind_name() != "call"
+            || n.field("function").is_some_and(|f| {
+                let callee = src.text_of(f);
+                admits(callee.rsplit('.').next().unwrap_or(callee))
+            });
+        if admitted {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    })
+    .is_continue()
 }
 
 /// The names `node` itself defines, in snake case (`ApiKey` is `api_key`, `sessionExpiresAt`

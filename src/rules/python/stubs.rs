@@ -10,14 +10,14 @@
 //! constants, and comments.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::{ControlFlow, Range};
+use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::defs::PURE_TESTS;
+use super::defs::{calls_only, PURE_TESTS};
 use super::node::NodeExt;
 use super::resolve::identifier;
-use super::{preorder, Fact, FactKind, PySource};
+use super::{Fact, FactKind, PySource};
 use crate::rules::pattern::{split, DottedPattern};
 
 /// What decides whether a value is pure.
@@ -385,20 +385,10 @@ fn format_check(src: &PySource<'_>, def: Node<'_>) -> bool {
         return false;
     }
     let mut tested = false;
-    let pure = preorder(*returned, |n| {
-        if n.kind_name() != "call" {
-            return ControlFlow::Continue(());
-        }
-        let callee = n.field("function").map_or("", |f| src.text_of(f));
-        let last = callee.rsplit('.').next().unwrap_or(callee);
+    let pure = calls_only(src, *returned, |last| {
         tested |=
             FORM_TESTS.contains(&last) || (last.starts_with("is") && PURE_TESTS.contains(&last));
-        if last == "bool" || FORM_TESTS.contains(&last) || PURE_TESTS.contains(&last) {
-            ControlFlow::Continue(())
-        } else {
-            ControlFlow::Break(())
-        }
-    })
-    .is_continue();
+        last == "bool" || FORM_TESTS.contains(&last) || PURE_TESTS.contains(&last)
+    });
     pure && tested
 }
