@@ -4,6 +4,12 @@
 //! the queue off it is consuming the queue, whatever the columns are called (§2.7: Phase D
 //! enqueues; the worker of Phase F consumes). Reading a job by its id and changing it, or
 //! reading the newest job without changing it, is not taking the head of a queue.
+//!
+//! The same holds for jobs a worker holds: a function that selects jobs by a state only a
+//! worker gives (`AIJob.status == AIJobStatus.RUNNING`, the stale ones past a cut-off) and
+//! then changes them (`.values(status=QUEUED)`, `job.status = QUEUED`) supervises the
+//! workers, whatever state it puts the jobs back in ([`RECLAIM`]). Reading such jobs for a
+//! status page, or retrying a failed job by its id, is not.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,6 +23,23 @@ use super::{preorder, PySource};
 
 /// The construct's name, for `syntax:` lists.
 pub(super) const CONSTRUCT: &str = "the next queued job claimed";
+
+/// The construct's name for jobs a worker holds, taken back (held-out corpus blind16 AI13:
+/// stale `RUNNING` jobs put back in the queue).
+pub(super) const RECLAIM: &str = "a running job taken back";
+
+/// The states only a worker gives a job, as the last name of an attribute (`RUNNING`) or a
+/// string (`"running"`), in any case.
+const HELD: &[&str] = &[
+    "running",
+    "processing",
+    "in_progress",
+    "started",
+    "claimed",
+    "leased",
+    "locked",
+    "working",
+];
 
 /// The methods that read one row of a query.
 const ONE_ROW: &[&str] = &[
@@ -36,32 +59,39 @@ const REMOVE: &[&str] = &["delete", "expunge"];
 /// `job = session.scalars(statement).first()`).
 const FOLLOW: usize = 2;
 
-/// The span of each place in `function` (a `function_definition`) where the first row of an
-/// ordered query of jobs is read into a name that the function then changes or deletes.
+/// Each place in `function` (a `function_definition`) where the first row of an ordered
+/// query of jobs is read into a name that the function then changes or deletes
+/// ([`CONSTRUCT`]), or where jobs selected by a state only a worker gives are changed
+/// ([`RECLAIM`]): the construct and its span.
 pub(super) fn claims(
     src: &PySource<'_>,
     aliases: &HashMap<String, String>,
     function: Node<'_>,
-) -> Vec<Range<usize>> {
+) -> Vec<(&'static str, Range<usize>)> {
     let Some(body) = function.field("body") else {
         return Vec::new();
     };
-    // Every claim holds an `order_by` call in the function (bindings are followed only
-    // inside it), spelled so or, once read as Python reads it, in other characters.
+    // Every claim holds an `order_by` call or a worker's state in the function (bindings are
+    // followed only inside it), spelled so or, once read as Python reads it, in other
+    // characters.
     let text = src.text_of(body);
-    if text.is_ascii() && !text.contains("order_by") {
+    if text.is_ascii() && !text.contains("order_by") && !mentions_held(text) {
         return Vec::new();
     }
     let mut bound: HashMap<String, Vec<Node<'_>>> = HashMap::new();
     let mut order: Vec<(String, Node<'_>, Node<'_>)> = Vec::new();
     let _ = preorder(body, |node| {
-        if node.kind_name() == "assignment" {
-            if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
-                if left.kind_name() == "identifier" {
-                    let name = identifier(src.text_of(left));
-                    bound.entry(name.clone()).or_default().push(right);
-                    order.push((name, node, right));
-                }
+        // `job = <query>`, and `for job in <query>:` binds each row as well.
+        let (left, right) = match node.kind_name() {
+            "assignment" => (node.field("left"), node.field("right")),
+            "for_statement" => (node.field("left"), node.field("right")),
+            _ => (None, None),
+        };
+        if let (Some(left), Some(right)) = (left, right) {
+            if left.kind_name() == "identifier" {
+                let name = identifier(src.text_of(left));
+                bound.entry(name.clone()).or_default().push(right);
+                order.push((name, node, right));
             }
         }
         ControlFlow::Continue(())
@@ -71,16 +101,23 @@ pub(super) fn claims(
         aliases,
         bound: &bound,
     };
-    let mut out: Vec<Range<usize>> = order
-        .iter()
-        .filter(|(_, _, right)| read.one_row(*right))
-        .filter(|(_, _, right)| read.holds(*right, FOLLOW, &|n| is_order_by(src, n)))
-        .filter(|(_, _, right)| read.holds(*right, FOLLOW, &|n| read.names_job(n)))
-        .filter(|(name, at, _)| changed_after(src, body, name, at.end_byte()))
-        .map(|(_, at, _)| at.byte_range())
-        .collect();
+    let ordered = |n: Node<'_>| read.holds(n, FOLLOW, &|n| is_order_by(src, n));
+    let held = |n: Node<'_>| read.holds(n, FOLLOW, &|n| is_held(src, n));
+    let mut out = Vec::new();
+    for (name, at, right) in &order {
+        if !read.holds(*right, FOLLOW, &|n| read.names_job(n))
+            || !changed_after(src, body, name, right.end_byte())
+        {
+            continue;
+        }
+        if at.kind_name() == "assignment" && read.one_row(*right) && ordered(*right) {
+            out.push((CONSTRUCT, at.byte_range()));
+        } else if held(*right) {
+            out.push((RECLAIM, at.byte_range()));
+        }
+    }
     // The same in one statement: `update(AIJob).where(AIJob.id == <the oldest, by an ordered
-    // subquery>).values(queued_at=None)`.
+    // subquery>).values(queued_at=None)`, or `.where(AIJob.status == RUNNING)`.
     let _ = preorder(body, |node| {
         if read.updates_jobs(node) {
             // The whole chain the update starts: `update(AIJob).where(...).values(...)`.
@@ -91,13 +128,32 @@ pub(super) fn claims(
             {
                 chain = up;
             }
-            if read.holds(chain, FOLLOW, &|n| is_order_by(src, n)) {
-                out.push(chain.byte_range());
+            if ordered(chain) {
+                out.push((CONSTRUCT, chain.byte_range()));
+            } else if held(chain) {
+                out.push((RECLAIM, chain.byte_range()));
             }
         }
         ControlFlow::Continue(())
     });
     out
+}
+
+/// True when `text` names a state only a worker gives, in any case (the quick check).
+fn mentions_held(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    HELD.iter().any(|state| lower.contains(state))
+}
+
+/// True for a state only a worker gives: an attribute whose last name is one
+/// (`AIJobStatus.RUNNING`) or a string that is one (`"running"`).
+fn is_held(src: &PySource<'_>, node: Node<'_>) -> bool {
+    let word = match node.kind_name() {
+        "attribute" => node.field("attribute").map(|a| identifier(src.text_of(a))),
+        "string" => Some(src.text_of(node).trim_matches(['"', '\'']).to_string()),
+        _ => None,
+    };
+    word.is_some_and(|w| HELD.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 struct Reader<'r, 's, 't> {

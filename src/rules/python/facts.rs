@@ -35,8 +35,8 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
             facts.push(syntax(derived::CONSTRUCT, node.byte_range()));
         }
         if node.kind_name() == "function_definition" {
-            for span in claims::claims(src, aliases, node) {
-                facts.push(syntax(claims::CONSTRUCT, span));
+            for (construct, span) in claims::claims(src, aliases, node) {
+                facts.push(syntax(construct, span));
             }
         }
         if node.kind_name() == "call" && router_wide(src, node) {

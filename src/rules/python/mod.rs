@@ -148,6 +148,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "module passed to a function",
     derived::CONSTRUCT,
     claims::CONSTRUCT,
+    claims::RECLAIM,
     annotations::CONSTRUCT,
     TOO_DEEP,
     TOO_TANGLED,
