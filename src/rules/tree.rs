@@ -1,10 +1,14 @@
 //! Judging a tree without a base, one file at a time: the caller (`verify`) reads the files
 //! and hands their bytes over; this module only decides.
 //!
-//! For every completed phase: its files' anchors are well formed and present, its stamped fills
-//! are intact (frozen code was not edited), its anchors are not empty (§6), and its code rules
-//! hold inside its anchors. For any other file that holds anchors: they are well formed, and
-//! fills stamped by a completed phase are intact.
+//! For every completed phase: its files' anchors are well formed and present, its anchors are
+//! not empty (§6), and its code rules hold inside its anchors. For any other file that holds
+//! anchors: they are well formed.
+//!
+//! A stamp that no longer matches its fill says only that the fill was edited after hivegen
+//! wrote it, not when: adjusting generated code within the phase's own change is that
+//! phase's work, judged by its rules like a fill written by hand. Whether frozen code was
+//! rewritten is a question about a change, answered against its base ([`super::judge_frozen`]).
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -143,27 +147,18 @@ pub(crate) fn judge_fill_file(
     out
 }
 
-/// An empty fill of a complete phase, or a fill edited since it was stamped.
+/// An empty fill of a complete phase.
 fn fill_state(spec: &PhaseSpec, set: &RuleSet, file: &str, text: &str, a: &Anchor) -> Vec<Finding> {
-    let (check, what, line) = match body_state(text, a) {
-        BodyState::Empty | BodyState::Open => (
-            StructureCheck::FillsComplete,
-            format!(
-                "anchor `{}` is empty, yet Phase {} is marked complete",
-                a.name,
-                spec.letter()
-            ),
-            a.begin.line,
-        ),
-        BodyState::Edited => (
-            StructureCheck::FillIntact,
-            format!("anchor `{}` was edited after hivegen wrote it", a.name),
-            a.end.as_ref().map_or(a.begin.line, |e| e.line),
-        ),
-        BodyState::Intact | BodyState::Unstamped => return Vec::new(),
-    };
-    set.checking(check, file)
-        .map(|r| Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, line)))
+    if !matches!(body_state(text, a), BodyState::Empty | BodyState::Open) {
+        return Vec::new();
+    }
+    let what = format!(
+        "anchor `{}` is empty, yet Phase {} is marked complete",
+        a.name,
+        spec.letter()
+    );
+    set.checking(StructureCheck::FillsComplete, file)
+        .map(|r| Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, a.begin.line)))
         .collect()
 }
 
@@ -297,15 +292,9 @@ fn code_in_bodies(
     out
 }
 
-/// Any file holding anchors, wherever it is: its anchors are well formed, and each fill stamped
-/// by one of the `complete` phases still matches its checksum (frozen code is frozen in every
-/// file, not only in the files a spec names). Judged with `set`, the latest completed phase.
-pub(crate) fn judge_anchored_file(
-    set: &RuleSet,
-    complete: &[String],
-    file: &str,
-    bytes: &[u8],
-) -> Vec<Finding> {
+/// Any file holding anchors, wherever it is: its anchors are well formed. Judged with `set`,
+/// the latest completed phase.
+pub(crate) fn judge_anchored_file(set: &RuleSet, file: &str, bytes: &[u8]) -> Vec<Finding> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         // A file with anchors that is not UTF-8 cannot be judged: say so rather than skip it.
         return set
@@ -314,30 +303,11 @@ pub(crate) fn judge_anchored_file(
             .collect();
     };
     let (_, text) = anchor::split_bom(text);
-    let anchors = match anchor::parse(text) {
-        Ok(anchors) => anchors,
-        Err(e) => {
-            return set
-                .checking(StructureCheck::AnchorsWellFormed, file)
-                .map(|r| malformed(set, r, file, text, &e))
-                .collect()
-        }
-    };
-    let mut out = Vec::new();
-    for a in &anchors {
-        let Some(stamp) = &a.stamp else { continue };
-        if !complete.contains(&stamp.phase) || body_state(text, a) != BodyState::Edited {
-            continue;
-        }
-        let line = a.end.as_ref().map_or(a.begin.line, |e| e.line);
-        let what = format!(
-            "anchor `{}` was edited after Phase {} wrote it",
-            a.name,
-            stamp.phase.to_uppercase()
-        );
-        for r in set.checking(StructureCheck::FillIntact, file) {
-            out.push(Finding::new(set, r, file, Some(&what)).at(Place::of_line(text, line)));
-        }
+    match anchor::parse(text) {
+        Ok(_) => Vec::new(),
+        Err(e) => set
+            .checking(StructureCheck::AnchorsWellFormed, file)
+            .map(|r| malformed(set, r, file, text, &e))
+            .collect(),
     }
-    out
 }

@@ -67,7 +67,7 @@ pub(crate) fn verify(registry: &Registry, repo: &DiskRepo, change: &Change) -> R
         let anchors = complete
             .last()
             .filter(|_| base.is_none())
-            .map(|latest| scope.spawn(|| tree::judge_all_anchors(&repo.root, latest, &ids)));
+            .map(|latest| scope.spawn(|| tree::judge_all_anchors(&repo.root, latest)));
         let filled = tree::judge_complete(registry, &complete, repo, base.is_none());
         let anchors = anchors.map(|walk| walk.join().expect("the anchor walk does not panic"));
         (filled, anchors)

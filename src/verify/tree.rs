@@ -104,19 +104,14 @@ pub(super) fn unmarked_phases(
     Ok(out)
 }
 
-/// Every file under `root` that holds an anchor, judged by `latest`'s rules for fills
-/// stamped by one of `complete` (phase ids).
-pub(super) fn judge_all_anchors(
-    root: &Path,
-    latest: &Phase,
-    complete: &[String],
-) -> Result<Vec<Finding>> {
+/// Every file under `root` that holds an anchor, judged by `latest`'s rules.
+pub(super) fn judge_all_anchors(root: &Path, latest: &Phase) -> Result<Vec<Finding>> {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     walk::scan(root, b"SECTION:", false, &|event| match event {
         Event::Hit { rel, bytes } => {
             let file = rel.to_string_lossy().replace('\\', "/");
-            let mut out = rules::judge_anchored_file(&latest.rules, complete, &file, bytes);
+            let mut out = rules::judge_anchored_file(&latest.rules, &file, bytes);
             if !out.is_empty() {
                 found
                     .lock()

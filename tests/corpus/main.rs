@@ -59,6 +59,9 @@ enum Setup {
     Handwritten,
     /// Phase C and hivegen's Phase D committed; the working tree clean.
     Hivegen,
+    /// Phase C committed; hivegen's Phase D written and not committed (the Phase D change,
+    /// as an engineer adjusts it before committing).
+    Generated,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +137,7 @@ struct Setups {
     _dir: tempfile::TempDir,
     handwritten: PathBuf,
     hivegen: PathBuf,
+    generated: PathBuf,
 }
 
 impl Setups {
@@ -156,16 +160,19 @@ impl Setups {
         let handwritten = dir.path().join("handwritten");
         copy_dir(&c, &handwritten);
         apply_handwritten_d(&handwritten);
-        let generated = dir.path().join("hivegen");
+        let generated = dir.path().join("generated");
         copy_dir(&c, &generated);
         let run = hivegen_in(&generated, &["phase", "d"]);
         assert_eq!(run.code, 0, "phase d: {}", run.stderr);
-        git(&generated, &["add", "-A"]);
-        git(&generated, &["commit", "-q", "-m", "Phase D"]);
+        let hivegen = dir.path().join("hivegen");
+        copy_dir(&generated, &hivegen);
+        git(&hivegen, &["add", "-A"]);
+        git(&hivegen, &["commit", "-q", "-m", "Phase D"]);
         Self {
             _dir: dir,
             handwritten,
-            hivegen: generated,
+            hivegen,
+            generated,
         }
     }
 }
@@ -176,6 +183,7 @@ fn prepare(case: &Case, at: &Path) -> Result<(), String> {
     let from = match case.setup {
         Setup::Handwritten => &setups.handwritten,
         Setup::Hivegen => &setups.hivegen,
+        Setup::Generated => &setups.generated,
     };
     copy_dir(from, at);
     for a in &case.append {
