@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::defs::names_defined_by;
 use super::derived;
 use super::node::NodeExt;
-use super::resolve::identifier;
+use super::resolve::{self, identifier};
 use super::shapes::{asgi_signature, endless, handler_signature, router_class, router_wide};
 use super::strings::{holds_string, joined_text, string_fact, string_value};
 use super::{claims, shapes};
@@ -84,7 +84,20 @@ fn visit(
                 push(FactKind::Decorator, src.dotted(target, aliases), node);
             }
         }
-        "attribute" => push(FactKind::Attribute, src.dotted(node, aliases), node),
+        "attribute" => {
+            let (name, external) = src.dotted(node, aliases);
+            // `typing.sys`: a module reached through another is imported, as far as the
+            // positive model of a fill's imports is concerned.
+            let reached = external
+                && !name.contains('.')
+                && node.field("attribute").is_some_and(|a| {
+                    resolve::REACHED_MODULES.contains(&identifier(src.text_of(a)).as_str())
+                });
+            if reached {
+                push(FactKind::Import, (name.clone(), true), node);
+            }
+            push(FactKind::Attribute, (name, external), node);
+        }
         "identifier" => {
             let name = identifier(src.text_of(node));
             let external = aliases.contains_key(&name);

@@ -29,6 +29,46 @@ const BUILTINS: [&str; 14] = [
     "memoryview",
 ];
 
+/// Modules that other modules hold as attributes (`typing.sys`, `logging.os`,
+/// `dataclasses.builtins`: a module's namespace holds what it imported) and that reach what
+/// the rules forbid: processes, files, code, sockets, threads, secrets. Reached through
+/// another imported module, each stands for itself (`logging.os.system` is `os.system`),
+/// and counts as imported. Names that are also ordinary attributes of allowed libraries
+/// (`sqlalchemy.select`, `datetime.time`, `signal`, `queue`, `io`, `code`, `http`) are not
+/// listed.
+pub(super) const REACHED_MODULES: [&str; 30] = [
+    "os",
+    "sys",
+    "builtins",
+    "subprocess",
+    "socket",
+    "socketserver",
+    "importlib",
+    "pkgutil",
+    "runpy",
+    "zipimport",
+    "shutil",
+    "tempfile",
+    "ctypes",
+    "mmap",
+    "fcntl",
+    "posix",
+    "pty",
+    "threading",
+    "multiprocessing",
+    "asyncio",
+    "sched",
+    "selectors",
+    "ssl",
+    "urllib",
+    "pickle",
+    "marshal",
+    "secrets",
+    "hmac",
+    "hashlib",
+    "_thread",
+];
+
 /// A module's place in its package, for relative imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Module {
@@ -325,6 +365,9 @@ impl<'a> PySource<'a> {
                 let attr = node
                     .field("attribute")
                     .map_or(String::new(), |a| identifier(self.text_of(a)));
+                if external && REACHED_MODULES.contains(&attr.as_str()) {
+                    return (attr, true);
+                }
                 (format!("{object}.{attr}"), external)
             }
             "call" => ("<call>".to_string(), false),

@@ -394,3 +394,34 @@ fn looping_definitions_beyond_the_listed_ones() {
         ]
     );
 }
+
+#[test]
+fn a_module_reached_through_another_stands_for_itself() {
+    // A module's namespace holds what it imported: `typing.sys` is `sys` (blind19 X13, X28).
+    let text = "import typing\nimport dataclasses\nimport logging as log\ntyping.sys.modules['os'].system('w')\ndataclasses.builtins.compile('x', 'y', 'exec')\nlog.os.system('ls')\n";
+    assert_eq!(
+        facts(text, FactKind::Call),
+        ["<expr>.system", "builtins.compile", "os.system"]
+    );
+    assert!(facts(text, FactKind::Attribute).contains(&"sys.modules".to_string()));
+    assert_eq!(
+        facts(text, FactKind::Import),
+        ["typing", "dataclasses", "logging", "sys", "builtins", "os"]
+    );
+    // Ordinary attributes named like modules they are not, and a module's own submodules.
+    let text = "import datetime\nimport sqlalchemy as sa\nimport os\nimport asyncio\ndatetime.time(1)\nsa.select(1)\nos.path.join('a')\nself.os.x()\nasyncio.sleep(1)\n";
+    assert_eq!(
+        facts(text, FactKind::Call),
+        [
+            "datetime.time",
+            "sqlalchemy.select",
+            "os.path.join",
+            "self.os.x",
+            "asyncio.sleep"
+        ]
+    );
+    assert_eq!(
+        facts(text, FactKind::Import),
+        ["datetime", "sqlalchemy", "os", "asyncio"]
+    );
+}
