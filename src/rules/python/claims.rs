@@ -167,12 +167,18 @@ fn mentions_held(text: &str) -> bool {
 /// True for a state only a worker gives: an attribute whose last name is one
 /// (`AIJobStatus.RUNNING`) or a string that is one (`"running"`).
 fn is_held(src: &PySource<'_>, node: Node<'_>) -> bool {
+    state_word(src, node).is_some_and(|w| HELD.contains(&w.as_str()))
+}
+
+/// The state a node may name, in lowercase: the last name of an attribute
+/// (`AIJobStatus.RUNNING` is `running`) or a string's text (`"running"`).
+fn state_word(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
     let word = match node.kind_name() {
         "attribute" => node.field("attribute").map(|a| identifier(src.text_of(a))),
         "string" => Some(src.text_of(node).trim_matches(['"', '\'']).to_string()),
         _ => None,
     };
-    word.is_some_and(|w| HELD.contains(&w.to_ascii_lowercase().as_str()))
+    word.map(|w| w.to_ascii_lowercase())
 }
 
 struct Reader<'r, 's, 't> {
@@ -268,12 +274,7 @@ const WAITING: &[&str] = &["queued", "enqueued", "pending", "waiting"];
 
 /// True for a waiting state (`AIJobStatus.QUEUED`, `"queued"`).
 fn is_waiting(src: &PySource<'_>, node: Node<'_>) -> bool {
-    let word = match node.kind_name() {
-        "attribute" => node.field("attribute").map(|a| identifier(src.text_of(a))),
-        "string" => Some(src.text_of(node).trim_matches(['"', '\'']).to_string()),
-        _ => None,
-    };
-    word.is_some_and(|w| WAITING.contains(&w.to_ascii_lowercase().as_str()))
+    state_word(src, node).is_some_and(|w| WAITING.contains(&w.as_str()))
 }
 
 /// True for a descending order: `AIJob.queued_at.desc()`, `desc(AIJob.queued_at)`.
