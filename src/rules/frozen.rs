@@ -2,8 +2,10 @@
 //! change may not touch that phase's fill bodies, their stamps, or its marker, whatever the
 //! stamps say. A rewritten fill with a recomputed stamp is still a rewrite.
 
+use super::change::is_python;
 use super::compile::RuleSet;
 use super::finding::Finding;
+use super::python;
 use super::{ChangeStatus, FileChange};
 use crate::anchor::{self, Anchor};
 use crate::error::Place;
@@ -74,37 +76,53 @@ pub(crate) fn judge_frozen(
                 out.extend(report(set, &change.path, &what, None));
                 continue;
             };
-            let body_kept = fold(&old[a.body()]) == fold(&text[n.body()]);
-            if body_kept && n.stamp == a.stamp {
-                continue;
-            }
-            let what = if body_kept {
-                format!(
-                    "the stamp of anchor `{}`, frozen since Phase {} completed, was changed",
-                    a.name,
-                    spec.letter()
-                )
-            } else {
-                format!(
-                    "anchor `{}`, frozen since Phase {} completed, was rewritten",
-                    a.name,
-                    spec.letter()
-                )
-            };
-            let line = if body_kept {
-                n.end.as_ref().map_or(n.begin.line, |e| e.line)
-            } else {
-                n.begin.line + 1
-            };
-            out.extend(report(
-                set,
-                &change.path,
-                &what,
-                Some(Place::of_line(text, line)),
-            ));
+            out.extend(judge_anchor(set, spec, &change.path, (old, a), (text, n)));
         }
     }
     out
+}
+
+/// What a change did to one frozen anchor `a` of `old`, now `n` of `text`: nothing, an
+/// insertion (§5 lets later phases insert logic), or a rewrite of its body or stamp.
+fn judge_anchor(
+    set: &RuleSet,
+    spec: &PhaseSpec,
+    path: &str,
+    (old, a): (&str, &Anchor),
+    (text, n): (&str, &Anchor),
+) -> Vec<Finding> {
+    let body_kept = fold(&old[a.body()]) == fold(&text[n.body()]);
+    if body_kept && n.stamp == a.stamp {
+        return Vec::new();
+    }
+    // §5: later phases may insert logic into anchors; what Phase D wrote stays as it
+    // was. The stamp of a fill that grew no longer holds, and need not.
+    let mut at = None;
+    if !body_kept && is_python(path) {
+        match python::only_inserted(old, a.body(), text, n.body()) {
+            Ok(()) => return Vec::new(),
+            Err(byte) => at = Some(byte),
+        }
+    }
+    let what = if body_kept {
+        format!(
+            "the stamp of anchor `{}`, frozen since Phase {} completed, was changed",
+            a.name,
+            spec.letter()
+        )
+    } else {
+        format!(
+            "anchor `{}`, frozen since Phase {} completed, was rewritten",
+            a.name,
+            spec.letter()
+        )
+    };
+    let place = match at {
+        Some(byte) => Place::of_span(text, &(byte..byte)),
+        None if body_kept => Place::of_line(text, n.end.as_ref().map_or(n.begin.line, |e| e.line)),
+        None => Place::of_line(text, n.begin.line + 1),
+    };
+    report(set, path, &what, Some(place))
 }
 
 fn fold(body: &str) -> String {

@@ -140,7 +140,7 @@ fn a_fixture_phase_e_is_a_spec_and_templates() {
     let user = "backend/app/models/user.py";
     let edited = f
         .read(user)
-        .replacen("class User(Base):", "class User(Base):  # mine", 1);
+        .replacen("class User(Base):", "class Person(Base):", 1);
     fs::write(f.repo.join(user), &edited).unwrap();
     for extra in [&[][..], &["--force"][..]] {
         let mut args = vec!["phase", "d"];
@@ -154,8 +154,16 @@ fn a_fixture_phase_e_is_a_spec_and_templates() {
         .stdout_has("D-FROZEN-EDITED");
     git(&f.repo, &["checkout", "-q", "--", user]);
 
-    // Phase E's own fills are frozen too, by its own rule, once it is complete.
-    append_to_anchor(&f.repo, model, "x = 1\n");
+    // Phase E's own fills are frozen too, by its own rule, once it is complete: later code
+    // may be inserted, but what Phase E wrote stays.
+    append_to_anchor(&f.repo, model, "OWNER_LABEL = \"owner\"\n");
+    f.run(&["verify", "--base", "HEAD"]).success();
+    let rewritten = f.read(model).replacen(
+        "relationship(\"User\")",
+        "relationship(\"User\", lazy=\"joined\")",
+        1,
+    );
+    fs::write(f.repo.join(model), rewritten).unwrap();
     f.run(&["verify", "--base", "HEAD"])
         .code(1)
         .stdout_has("error[E-FROZEN-EDITED]");

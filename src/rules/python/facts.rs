@@ -86,14 +86,7 @@ fn visit(
         }
         "attribute" => {
             let (name, external) = src.dotted(node, aliases);
-            // `typing.sys`: a module reached through another is imported, as far as the
-            // positive model of a fill's imports is concerned.
-            let reached = external
-                && !name.contains('.')
-                && node.field("attribute").is_some_and(|a| {
-                    resolve::REACHED_MODULES.contains(&identifier(src.text_of(a)).as_str())
-                });
-            if reached {
+            if external && reaches_module(src, node, &name) {
                 push(FactKind::Import, (name.clone(), true), node);
             }
             push(FactKind::Attribute, (name, external), node);
@@ -123,21 +116,12 @@ fn visit(
             }
         }
         "await" if node.is_named() => push(FactKind::Syntax, ("await".into(), false), node),
-        "assignment" | "augmented_assignment" => {
-            // `fastapi.routing.run_endpoint_function = f`: another module patched at run time;
-            // so is an entry of its objects (`os.environ["X"] = "1"`, `sys.modules[k] = m`).
-            let patched = node.field("left").is_some_and(|l| match l.kind_name() {
-                "attribute" => src.dotted(l, aliases).1,
-                "subscript" => l.field("value").is_some_and(|v| src.dotted(v, aliases).1),
-                _ => false,
-            });
-            if patched {
-                push(
-                    FactKind::Syntax,
-                    ("assignment to another module".into(), false),
-                    node,
-                );
-            }
+        "assignment" | "augmented_assignment" if patches_another_module(src, node, aliases) => {
+            push(
+                FactKind::Syntax,
+                ("assignment to another module".into(), false),
+                node,
+            );
         }
         "class_definition" => {
             if let Some(name) = node.field("name") {
@@ -156,6 +140,29 @@ fn visit(
         }
         _ => {}
     }
+}
+
+/// `typing.sys`: a module reached through another is imported, as far as the positive model
+/// of a fill's imports is concerned.
+fn reaches_module(src: &PySource<'_>, node: Node<'_>, name: &str) -> bool {
+    !name.contains('.')
+        && node.field("attribute").is_some_and(|a| {
+            resolve::REACHED_MODULES.contains(&identifier(src.text_of(a)).as_str())
+        })
+}
+
+/// `fastapi.routing.run_endpoint_function = f`: another module patched at run time; so is an
+/// entry of its objects (`os.environ["X"] = "1"`, `sys.modules[k] = m`).
+fn patches_another_module(
+    src: &PySource<'_>,
+    node: Node<'_>,
+    aliases: &HashMap<String, String>,
+) -> bool {
+    node.field("left").is_some_and(|l| match l.kind_name() {
+        "attribute" => src.dotted(l, aliases).1,
+        "subscript" => l.field("value").is_some_and(|v| src.dotted(v, aliases).1),
+        _ => false,
+    })
 }
 
 /// The fact that `span` shows the construct `name`.
