@@ -290,12 +290,25 @@ impl CompiledCode {
         }
         self.store_hits(src, &mut out);
         if !self.validators.is_empty() {
-            for span in python::unused_functions(src, facts, &self.validators) {
+            let shown = |span: &Range<usize>| -> String {
                 let first = src.text[span.clone()].lines().next().unwrap_or("").trim();
-                let shown: String = first.chars().take(60).collect();
+                first.chars().take(60).collect()
+            };
+            for span in python::unused_functions(src, facts, &self.validators) {
+                let shown = shown(&span);
                 out.push(Hit {
                     span,
                     what: format!("`{shown}` is neither a validator nor used by one"),
+                    help: None,
+                });
+            }
+            for span in python::fields_set(src, &self.validators) {
+                let shown = shown(&span);
+                out.push(Hit {
+                    span,
+                    what: format!(
+                        "`{shown}` sets another field: a validator refuses or normalises what it validates, and deriving one field from others is business logic"
+                    ),
                     help: None,
                 });
             }

@@ -29,6 +29,7 @@ mod shapes;
 mod stores;
 mod strings;
 mod stubs;
+mod validators;
 mod values;
 
 use comment_lines::parse_prepared;
@@ -38,7 +39,8 @@ pub(crate) use insertion::only_inserted;
 pub(crate) use node::NodeExt;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stores::disallowed_stores;
-pub(crate) use stubs::{non_stub_statements, unused_functions};
+pub(crate) use stubs::non_stub_statements;
+pub(crate) use validators::{fields_set, unused_functions};
 
 /// What a fact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -14,10 +14,9 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::defs::{calls_only, PURE_TESTS};
 use super::node::NodeExt;
 use super::resolve::identifier;
-use super::{Fact, FactKind, PySource};
+use super::PySource;
 use crate::rules::pattern::{split, DottedPattern};
 
 /// What decides whether a value is pure.
@@ -285,110 +284,4 @@ impl Purity<'_, '_> {
             || self.pure.iter().any(|p| p.matches_segments(&segments));
         callee_pure && call.field("arguments").is_none_or(|a| self.pure(a))
     }
-}
-
-/// The functions of `src` that are neither decorated with one of `decorators` (a validator,
-/// a serializer) nor used anywhere else in the file: in a schema module, behaviour of its
-/// own, which is business logic (phase_d.md §2.1). None in a file too deep or tangled to
-/// read (its one fact, [`super::TOO_DEEP`] or [`super::TOO_TANGLED`], is what is reported).
-pub(crate) fn unused_functions(
-    src: &PySource<'_>,
-    facts: &[Fact],
-    decorators: &[DottedPattern],
-) -> Vec<Range<usize>> {
-    if src.unreadable() {
-        return Vec::new();
-    }
-    let aliases = src.aliases();
-    let mut out = Vec::new();
-    let mut stack = vec![src.tree.root_node()];
-    let mut cursor = src.tree.root_node().walk();
-    while let Some(node) = stack.pop() {
-        cursor.reset(node);
-        stack.extend(node.named_children(&mut cursor));
-        if node.kind_name() != "function_definition" {
-            continue;
-        }
-        let decorated = node
-            .parent()
-            .filter(|p| p.kind_name() == "decorated_definition")
-            .is_some_and(|p| {
-                let mut c = p.walk();
-                let found = p
-                    .named_children(&mut c)
-                    .filter(|d| d.kind_name() == "decorator")
-                    .any(|d| {
-                        let target = d.named_child(0).map(|e| match e.kind_name() {
-                            "call" => e.field("function").unwrap_or(e),
-                            _ => e,
-                        });
-                        target.is_some_and(|t| {
-                            let (name, _) = src.dotted(t, aliases);
-                            decorators.iter().any(|p| p.matches_segments(&split(&name)))
-                        })
-                    });
-                found
-            });
-        let Some(name) = node.field("name") else {
-            continue;
-        };
-        let name = identifier(src.text_of(name));
-        let used = facts.iter().any(|f| {
-            f.kind == FactKind::Name && f.name == name && !node.byte_range().contains(&f.span.start)
-        });
-        if !decorated && !used && !name.starts_with("__") && !format_check(src, node) {
-            out.push(node.byte_range());
-        }
-    }
-    out.sort_by_key(|r| r.start);
-    out
-}
-
-/// Calls that test a value's form: a pattern matched (`SLUG.fullmatch(value)`) or a `str`
-/// test (`value.isidentifier()`).
-const FORM_TESTS: [&str; 3] = ["fullmatch", "match", "search"];
-
-/// True when `def` checks the form of one value, a validation rule whether or not a
-/// validator calls it yet (held-out corpus blind14 L13, `def is_slug(value: str) -> bool:
-/// return bool(SLUG.fullmatch(value))`): one parameter, a body that is one `return` (after a
-/// docstring) calling nothing but pure tests and `bool`, one of them a pattern match or a
-/// `str.is…` test. `return plan == "pro"` (no form tested) and a check of two values
-/// (`can_edit(project, user_id)`) stay business logic.
-fn format_check(src: &PySource<'_>, def: Node<'_>) -> bool {
-    let one_parameter = def.field("parameters").is_some_and(|p| {
-        p.named_child_count() == 1
-            && p.named_child(0)
-                .is_some_and(|a| matches!(a.kind_name(), "identifier" | "typed_parameter"))
-            && !src.text_of(p).contains('*')
-    });
-    let Some(body) = def.field("body") else {
-        return false;
-    };
-    let mut c = body.walk();
-    let statements: Vec<Node<'_>> = body
-        .named_children(&mut c)
-        .filter(|n| n.kind_name() != "comment")
-        .collect();
-    let returned = match statements.as_slice() {
-        [r] => r,
-        [doc, r]
-            if doc.kind_name() == "expression_statement"
-                && doc
-                    .named_child(0)
-                    .is_some_and(|s| s.kind_name() == "string") =>
-        {
-            r
-        }
-        _ => return false,
-    };
-    if !one_parameter || returned.kind_name() != "return_statement" {
-        return false;
-    }
-    let mut tested = false;
-    let pure = calls_only(src, *returned, |last| {
-        tested |=
-            FORM_TESTS.contains(&last) || (last.starts_with("is") && PURE_TESTS.contains(&last));
-        last == "bool" || FORM_TESTS.contains(&last) || PURE_TESTS.contains(&last)
-    });
-    pure && tested
 }
