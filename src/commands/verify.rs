@@ -41,6 +41,9 @@ pub(crate) fn run(
     let text = report::render(&report, request.format, request.output.is_none());
     emit(request, out, &text)?;
     out.say(report::summary(&report));
+    if let Some(note) = report::held_note(&report) {
+        out.say(note);
+    }
     Ok(if report.is_clean() || request.exit_zero {
         Exit::Success
     } else {

@@ -94,6 +94,20 @@ pub(crate) fn summary(report: &Report) -> String {
     )
 }
 
+/// For findings made by the rules of a complete phase that still hold (hivegen has no spec
+/// for the phase after it): what to do when the change is that later phase's own work.
+pub(crate) fn held_note(report: &Report) -> Option<String> {
+    (report.held && !report.is_clean()).then(|| {
+        let phase = letters(&report.judged);
+        format!(
+            "hivegen: note: Phase {phase}'s rules judged this change because hivegen has no spec \
+             for the phase after it; if the change is that phase's work (what Phase {phase}'s \
+             messages say comes later), give verify that phase's spec with `--specs DIR`, DIR \
+             holding every phase's spec"
+        )
+    })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""

@@ -44,10 +44,17 @@ fn after_the_last_phase_with_a_spec_its_rules_hold_and_the_summary_says_so() {
     later.code(1);
     assert!(later.stdout.contains("D-FILE-CREATED"), "{}", later.stdout);
     assert!(later.stderr.contains(HELD), "{}", later.stderr);
+    assert!(
+        later.stderr.contains("hivegen: note: Phase D's rules judged this change because hivegen has no spec for the phase after it; if the change is that phase's work")
+            && later.stderr.contains("`--specs DIR`"),
+        "{}",
+        later.stderr
+    );
     let (_dir, repo) = handwritten_repo();
     let own = hivegen(&repo, &["verify", "--base", "HEAD"]);
     own.code(0);
     assert!(own.stderr.contains("judged by Phase D)"), "{}", own.stderr);
+    assert!(!own.stderr.contains("note:"), "{}", own.stderr);
 }
 
 #[test]
