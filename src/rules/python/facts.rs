@@ -69,7 +69,11 @@ fn visit(
     match node.kind_name() {
         "call" => {
             if let Some(f) = node.field("function") {
-                push(FactKind::Call, src.dotted(f, aliases), f);
+                let (name, external) = src.dotted(f, aliases);
+                for method in route_methods(src, node, &name) {
+                    push(FactKind::Decorator, (method, external), node);
+                }
+                push(FactKind::Call, (name, external), f);
             }
             if let Some(value) = joined_text(src, node) {
                 push(FactKind::Str, (value, false), node);
@@ -140,6 +144,37 @@ fn visit(
         }
         _ => {}
     }
+}
+
+/// `router.api_route("/x", methods=["POST"])` (a decorator or not) and
+/// `router.add_api_route("/x", f, methods=["POST"])` declare what `@router.post("/x")` does:
+/// the names of those decorators (`router.post`), one per method listed.
+fn route_methods(src: &PySource<'_>, call: Node<'_>, name: &str) -> Vec<String> {
+    let Some(prefix) = name
+        .strip_suffix(".api_route")
+        .or_else(|| name.strip_suffix(".add_api_route"))
+    else {
+        return Vec::new();
+    };
+    let Some(args) = call.field("arguments") else {
+        return Vec::new();
+    };
+    let mut cursor = args.walk();
+    let methods = args.named_children(&mut cursor).find(|a| {
+        a.kind_name() == "keyword_argument"
+            && a.field("name").is_some_and(|n| src.text_of(n) == "methods")
+    });
+    let Some(list) = methods.and_then(|m| m.field("value")) else {
+        return Vec::new();
+    };
+    let mut cursor = list.walk();
+    let items: Vec<Node<'_>> = list.named_children(&mut cursor).collect();
+    items
+        .into_iter()
+        .filter(|item| item.kind_name() == "string")
+        .filter_map(|item| string_value(src, item))
+        .map(|m| format!("{prefix}.{}", m.to_ascii_lowercase()))
+        .collect()
 }
 
 /// `typing.sys`: a module reached through another is imported, as far as the positive model

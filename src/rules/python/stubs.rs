@@ -19,6 +19,18 @@ use super::resolve::identifier;
 use super::PySource;
 use crate::rules::pattern::{split, DottedPattern};
 
+/// The methods of a logger (and the functions of `logging`) that write a log line.
+const LOG_METHODS: [&str; 8] = [
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+];
+
 /// What decides whether a value is pure.
 struct Purity<'s, 'a> {
     src: &'s PySource<'a>,
@@ -29,6 +41,8 @@ struct Purity<'s, 'a> {
     /// NotImplementedError)`, and their subclasses): raising one is a stub's raise.
     not_implemented: HashSet<String>,
     pure: &'s [DottedPattern],
+    /// The module's names bound to `logging.getLogger(…)`.
+    loggers: HashSet<String>,
 }
 
 /// The classes of `bases` (each class's base names) that descend from `NotImplementedError`:
@@ -83,9 +97,12 @@ pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) ->
         cursor.reset(node);
         stack.extend(node.named_children(&mut cursor));
     }
+    let aliases = src.aliases();
+    let loggers = loggers(src, root, aliases);
     let p = Purity {
         src,
-        aliases: src.aliases(),
+        aliases,
+        loggers,
         not_implemented: not_implemented_classes(&bases),
         classes: bases.into_keys().collect(),
         pure,
@@ -93,6 +110,29 @@ pub(crate) fn non_stub_statements(src: &PySource<'_>, pure: &[DottedPattern]) ->
     let mut out = Vec::new();
     p.block(root, Block::Module, &mut out);
     out
+}
+
+/// The names the module binds to a logger: `logger = logging.getLogger(__name__)`.
+fn loggers(
+    src: &PySource<'_>,
+    root: Node<'_>,
+    aliases: &HashMap<String, String>,
+) -> HashSet<String> {
+    let mut cursor = root.walk();
+    let found: HashSet<String> = root
+        .named_children(&mut cursor)
+        .filter(|s| s.kind_name() == "expression_statement")
+        .filter_map(|s| s.named_child(0).filter(|a| a.kind_name() == "assignment"))
+        .filter(|a| {
+            a.field("right")
+                .filter(|r| r.kind_name() == "call")
+                .and_then(|r| r.field("function"))
+                .is_some_and(|f| src.dotted(f, aliases).0 == "logging.getLogger")
+        })
+        .filter_map(|a| a.field("left").filter(|l| l.kind_name() == "identifier"))
+        .map(|l| identifier(src.text_of(l)))
+        .collect();
+    found
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -154,6 +194,7 @@ impl Purity<'_, '_> {
         };
         match inner.kind_name() {
             "string" | "concatenated_string" | "ellipsis" => true,
+            "call" => self.logged(inner),
             "assignment" => {
                 let targets_plain = inner.field("left").is_some_and(|l| {
                     matches!(
@@ -272,6 +313,24 @@ impl Purity<'_, '_> {
             }
             _ => false,
         }
+    }
+
+    /// A log line (`logger.debug("sync of %s is Phase J's", url)`, `logging.info(...)`): it
+    /// reports, and syncs nothing.
+    fn logged(&self, call: Node<'_>) -> bool {
+        let Some(function) = call.field("function") else {
+            return false;
+        };
+        let (name, _) = self.src.dotted(function, self.aliases);
+        let method = name.rsplit('.').next().unwrap_or_default();
+        let logger = function.kind_name() == "attribute"
+            && function.field("object").is_some_and(|o| {
+                o.kind_name() == "identifier"
+                    && self.loggers.contains(&identifier(self.src.text_of(o)))
+            });
+        (logger || name.starts_with("logging."))
+            && LOG_METHODS.contains(&method)
+            && call.field("arguments").is_none_or(|a| self.pure(a))
     }
 
     fn pure_call(&self, call: Node<'_>) -> bool {
