@@ -11,14 +11,13 @@
 //! Session`) or changes what such a name holds (`AIJob.status = ...`, `PENDING[0] = ...`,
 //! `del router`, `setattr(AIJob, ...)`): the old code would then do something else.
 
-use std::collections::HashSet;
-use std::ops::{ControlFlow, Range};
+use std::ops::Range;
 
 use tree_sitter::Node;
 
 use super::node::NodeExt;
-use super::resolve::identifier;
-use super::{preorder, PySource};
+use super::old_code::{touches, walk, OldCode, Step};
+use super::PySource;
 
 /// Why a changed fill is more than an insertion: the byte in the new text where it shows.
 pub(crate) type Rewrite = usize;
@@ -39,30 +38,95 @@ pub(crate) fn only_inserted(
     if broken(&old_src, &old_body) || broken(&new_src, &new_body) {
         return Err(new_body.start);
     }
-    let before: Vec<Node<'_>> = statements(&old_src, &old_body);
-    let after: Vec<(Node<'_>, Tokens)> = statements(&new_src, &new_body)
-        .into_iter()
-        .map(|s| (s, tokens(&new_src, s)))
-        .collect();
-    let used = names_in(&old_src);
-    let mut kept = before.iter().map(|s| tokens(&old_src, *s).keys).peekable();
+    let old_code = OldCode::of(&old_src);
+    let before = statements(&old_src, &old_body);
+    let after = statements(&new_src, &new_body);
+    block(&old_src, &before, &new_src, &after, &old_code).map_err(|at| at.unwrap_or(new_body.start))
+}
+
+/// The statements `before` of a block (the fill, or a class body), now `after`: `Ok` when
+/// `after` only adds statements; otherwise where the rewrite shows (`None`: nowhere better
+/// than the block's start).
+fn block(
+    old_src: &PySource<'_>,
+    before: &[Node<'_>],
+    new_src: &PySource<'_>,
+    after: &[Node<'_>],
+    old: &OldCode,
+) -> Result<(), Option<Rewrite>> {
+    let after: Vec<(Node<'_>, Tokens)> = after.iter().map(|s| (*s, tokens(new_src, *s))).collect();
+    let mut kept = before.iter().map(|s| (*s, tokens(old_src, *s))).peekable();
     let mut touched = None;
     for (statement, toks) in &after {
-        if kept.peek() == Some(&toks.keys) {
-            kept.next();
-            continue;
+        if let Some((was, was_toks)) = kept.peek() {
+            if was_toks.keys == toks.keys {
+                kept.next();
+                continue;
+            }
+            // A class of the old fill, its header as it was: its body may gain statements too.
+            if let Some((old_body, new_body)) = same_class(was, was_toks, *statement, toks) {
+                block(
+                    old_src,
+                    &body_statements(old_body),
+                    new_src,
+                    &body_statements(new_body),
+                    old,
+                )?;
+                kept.next();
+                continue;
+            }
         }
         if touched.is_none() {
-            touched = touches(&new_src, *statement, &used);
+            touched = touches(new_src, *statement, old);
         }
     }
     match (kept.peek(), touched) {
         // An old statement missing, or changed: the rewrite shows where the new statement
         // most like it first differs from it.
-        (Some(lost), _) => Err(first_difference(lost, &after).unwrap_or(new_body.start)),
-        (None, Some(at)) => Err(at),
+        (Some((_, lost)), _) => Err(first_difference(&lost.keys, &after)),
+        (None, Some(at)) => Err(Some(at)),
         (None, None) => Ok(()),
     }
+}
+
+/// The bodies of `was` and `now` when both are a class (decorated or not) and everything
+/// before their bodies (decorators, name, bases) is unchanged.
+fn same_class<'a, 'b>(
+    was: &Node<'a>,
+    was_toks: &Tokens,
+    now: Node<'b>,
+    now_toks: &Tokens,
+) -> Option<(Node<'a>, Node<'b>)> {
+    let (old_body, new_body) = (class_body(*was)?, class_body(now)?);
+    let header = |t: &Tokens, start: usize| -> Vec<Key> {
+        t.keys
+            .iter()
+            .zip(&t.starts)
+            .take_while(|(_, s)| **s < start)
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    (header(was_toks, old_body.start_byte()) == header(now_toks, new_body.start_byte()))
+        .then_some((old_body, new_body))
+}
+
+/// The body of a class statement, decorated or not.
+fn class_body(statement: Node<'_>) -> Option<Node<'_>> {
+    let class = match statement.kind_name() {
+        "decorated_definition" => statement.field("definition")?,
+        _ => statement,
+    };
+    (class.kind_name() == "class_definition").then(|| class.field("body"))?
+}
+
+/// The statements of a block, comments aside.
+fn body_statements<'t>(block: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = block.walk();
+    let statements: Vec<Node<'t>> = block
+        .named_children(&mut cursor)
+        .filter(|n| n.kind_name() != "comment")
+        .collect();
+    statements
 }
 
 /// The byte where the statement of `after` that starts most like `lost` leaves it, if any
@@ -116,143 +180,6 @@ fn tokens(src: &PySource<'_>, statement: Node<'_>) -> Tokens {
         Step::Descend
     });
     out
-}
-
-/// What [`walk`] does after a node.
-enum Step {
-    Descend,
-    Skip,
-    Stop,
-}
-
-/// Visits `root`'s subtree in preorder with each node's depth below `root`, descending where
-/// `visit` says so.
-fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, usize) -> Step) {
-    let mut stack = vec![(root, 0usize)];
-    while let Some((node, depth)) = stack.pop() {
-        match visit(node, depth) {
-            Step::Stop => return,
-            Step::Skip => continue,
-            Step::Descend => {
-                let mut cursor = node.walk();
-                let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
-                stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
-            }
-        }
-    }
-}
-
-/// Every identifier the code of `src` names, as Python reads it.
-fn names_in(src: &PySource<'_>) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let _ = preorder(src.tree.root_node(), |node| {
-        if node.kind_name() == "identifier" {
-            out.insert(identifier(src.text_of(node)));
-        }
-        ControlFlow::Continue(())
-    });
-    out
-}
-
-/// Where a new statement binds one of `used`, or changes what it holds; `None` when it does
-/// neither. Nested functions, classes and lambdas are their own scopes: only their names
-/// count.
-fn touches(src: &PySource<'_>, statement: Node<'_>, used: &HashSet<String>) -> Option<usize> {
-    let old =
-        |n: Node<'_>| n.kind_name() == "identifier" && used.contains(&identifier(src.text_of(n)));
-    let parent_kind = |n: Node<'_>| n.parent().map_or("", |p| p.kind_name());
-    // `global LIMIT` in a new function: it exists to rebind the old name.
-    let mut found = None;
-    let _ = preorder(statement, |node| {
-        if node.kind_name() == "global_statement" {
-            let mut cursor = node.walk();
-            let names: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-            if let Some(name) = names.into_iter().find(|n| old(*n)) {
-                found = Some(name.start_byte());
-                return ControlFlow::Break(());
-            }
-        }
-        ControlFlow::Continue(())
-    });
-    if found.is_some() {
-        return found;
-    }
-    walk(statement, |node, _| {
-        let hit = match node.kind_name() {
-            "function_definition" | "class_definition" => node.field("name").filter(|n| old(*n)),
-            // `__all__ += [...]` only adds to what the module exports.
-            "augmented_assignment" if exports_more(src, node) => None,
-            "assignment" | "augmented_assignment" | "for_statement" => {
-                node.field("left").and_then(|l| target_root(l, &old))
-            }
-            "named_expression" => node.field("name").filter(|n| old(*n)),
-            "as_pattern_target" | "delete_statement" => target_root(node, &old),
-            "aliased_import" => node.field("alias").filter(|n| old(*n)),
-            "dotted_name" if parent_kind(node) == "import_statement" => {
-                node.named_child(0).filter(|n| old(*n))
-            }
-            "dotted_name"
-                if parent_kind(node) == "import_from_statement"
-                    && node.parent().and_then(|p| p.field("module_name")) != Some(node) =>
-            {
-                node.named_child(0).filter(|n| old(*n))
-            }
-            "call" => {
-                let callee = node.field("function").map(|f| src.text_of(f));
-                let first = node
-                    .field("arguments")
-                    .and_then(|a| a.named_child(0))
-                    .and_then(|a| target_root(a, &old));
-                first.filter(|_| matches!(callee, Some("setattr" | "delattr")))
-            }
-            _ => None,
-        };
-        if let Some(at) = hit {
-            found = Some(at.start_byte());
-            return Step::Stop;
-        }
-        match node.kind_name() {
-            // A nested scope binds its own names: its name (above) is the module's.
-            "lambda" => Step::Skip,
-            "block"
-                if matches!(
-                    parent_kind(node),
-                    "function_definition" | "class_definition"
-                ) =>
-            {
-                Step::Skip
-            }
-            _ => Step::Descend,
-        }
-    });
-    found
-}
-
-/// True for `__all__ += [...]` (or a tuple).
-fn exports_more(src: &PySource<'_>, node: Node<'_>) -> bool {
-    node.field("left")
-        .is_some_and(|l| src.text_of(l) == "__all__")
-        && node
-            .field("operator")
-            .is_some_and(|o| src.text_of(o) == "+=")
-        && node
-            .field("right")
-            .is_some_and(|r| matches!(r.kind_name(), "list" | "tuple"))
-}
-
-/// The first identifier of `old` names that a target binds or changes: `x`, `x.a`, `x[0]`,
-/// `x, y`, each element of a pattern.
-fn target_root<'t>(target: Node<'t>, old: &dyn Fn(Node<'_>) -> bool) -> Option<Node<'t>> {
-    match target.kind_name() {
-        "identifier" => old(target).then_some(target),
-        "attribute" => target.field("object").and_then(|o| target_root(o, old)),
-        "subscript" => target.field("value").and_then(|v| target_root(v, old)),
-        _ => {
-            let mut cursor = target.walk();
-            let children: Vec<Node<'t>> = target.named_children(&mut cursor).collect();
-            children.into_iter().find_map(|c| target_root(c, old))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -38,14 +38,10 @@ fn statements_added_between_and_after_the_old_ones_are_an_insertion() {
 #[test]
 fn an_old_statement_changed_or_touched_is_a_rewrite() {
     for new in [
-        // Edited, removed, moved inside, indented differently.
+        // Edited, removed, moved inside a function.
         with("LIMIT = 5", "LIMIT = 6"),
         with("LIMIT = 5\n", ""),
         with("    return max", "    n += 1\n    return max"),
-        with(
-            "    status_code = 410",
-            "    status_code = 410\n    retry = True",
-        ),
         // A decorator put on an old function.
         with("def window", "@staticmethod\ndef window"),
         // A name the old code uses, bound again or changed.
@@ -116,4 +112,49 @@ fn a_rewrite_is_placed_where_the_new_text_first_differs() {
     assert_eq!(judged(&new), at(&new, "6\n"));
     let new = with("# <!-- /SECTION", "max = min\n# <!-- /SECTION");
     assert_eq!(judged(&new), at(&new, "max = min"));
+}
+
+#[test]
+fn a_class_of_the_fill_may_gain_members_of_its_own() {
+    for new in [
+        with(
+            "    status_code = 410\n",
+            "    status_code = 410\n\n    def __repr__(self) -> str:\n        return \"Gone\"\n",
+        ),
+        with(
+            "    status_code = 410\n",
+            "    status_code = 410\n    detail = \"gone\"\n",
+        ),
+        // A new attribute of an old class, set after it.
+        with("# <!-- /SECTION", "Gone.title = \"Gone\"\n# <!-- /SECTION"),
+    ] {
+        assert_eq!(judged(&new), Ok(()), "{new}");
+    }
+}
+
+#[test]
+fn an_old_class_changed_or_its_objects_emptied_is_a_rewrite() {
+    for new in [
+        // The class's header, or one of its statements, changed.
+        with("class Gone(AppError):", "class Gone(AppError, Exception):"),
+        with("    status_code = 410\n", "    status_code = 404\n"),
+        // A member the old code names, bound again inside the class.
+        with(
+            "    status_code = 410\n",
+            "    status_code = 410\n    status_code = 200\n",
+        ),
+        // What an old object holds taken away, at import or when a new function runs.
+        with("# <!-- /SECTION", "Gone.__dict__.clear()\n# <!-- /SECTION"),
+        with(
+            "# <!-- /SECTION",
+            "def reset() -> None:\n    math.__dict__.pop(\"ceil\")\n# <!-- /SECTION",
+        ),
+        // Every annotation of the old code read another way.
+        with(
+            "from .errors import AppError\n",
+            "from __future__ import annotations\nfrom .errors import AppError\n",
+        ),
+    ] {
+        assert!(judged(&new).is_err(), "{new}");
+    }
 }

@@ -24,6 +24,7 @@ mod derived;
 mod facts;
 mod insertion;
 mod node;
+mod old_code;
 mod resolve;
 mod shapes;
 mod stores;
