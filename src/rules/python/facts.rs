@@ -42,6 +42,12 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
         if node.kind_name() == "call" && router_wide(src, node) {
             facts.push(syntax(shapes::ROUTER_WIDE, node.byte_range()));
         }
+        if node.kind_name() == "identifier" {
+            let name = identifier(src.text_of(node));
+            if !aliases.contains_key(&name) && shapes::dynamic_value(node, &name) {
+                facts.push(syntax(shapes::DYNAMIC_VALUE, node.byte_range()));
+            }
+        }
         if node.kind_name() == "call" {
             if let Some(what) = dynamic_access(src, node, aliases, modules) {
                 facts.push(syntax(what, node.byte_range()));

@@ -151,6 +151,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "getattr on a module",
     "assignment to another module",
     "module passed to a function",
+    shapes::DYNAMIC_VALUE,
     derived::CONSTRUCT,
     claims::CONSTRUCT,
     claims::RECLAIM,

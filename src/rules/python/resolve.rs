@@ -12,7 +12,7 @@ use super::PySource;
 
 /// Builtins that reach what the rules forbid (files, code, attributes by name): bound to
 /// another name, they are named `builtins.<name>`.
-const BUILTINS: [&str; 14] = [
+pub(super) const BUILTINS: [&str; 14] = [
     "open",
     "exec",
     "eval",

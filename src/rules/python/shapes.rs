@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::node::NodeExt;
-use super::resolve::identifier;
+use super::resolve::{self, identifier};
 use super::PySource;
 
 /// `(scope, receive, send)` (after `self`): the signature of an ASGI application, which is
@@ -294,6 +294,39 @@ pub(super) fn router_class(src: &PySource<'_>, class: Node<'_>) -> bool {
         )
     });
     found
+}
+
+/// A builtin that reaches code or attributes by a name in data, taken as a value rather than
+/// called where it stands (`map(getattr, [orm], ["relation" + "ship"])`, `reduce(getattr,
+/// path, module)`, `(run,) = (eval,)`): what it is then called with is out of sight.
+pub(super) const DYNAMIC_VALUE: &str = "dynamic builtin taken as a value";
+
+/// True when `identifier` (read as Python reads it: `name`) is one of the builtins that reach what the rules forbid ([`resolve::BUILTINS`])
+/// used as a value: an argument, an element, a value assigned, returned or chosen; not
+/// called, not bound, not an attribute's name (`re.compile`).
+pub(super) fn dynamic_value(identifier: Node<'_>, name: &str) -> bool {
+    if !resolve::BUILTINS.contains(&name) {
+        return false;
+    }
+    let Some(parent) = identifier.parent() else {
+        return false;
+    };
+    let is = |field: &str| parent.field(field) == Some(identifier);
+    match parent.kind_name() {
+        "argument_list"
+        | "tuple"
+        | "list"
+        | "set"
+        | "expression_list"
+        | "return_statement"
+        | "conditional_expression"
+        | "boolean_operator"
+        | "parenthesized_expression"
+        | "lambda" => true,
+        "assignment" | "augmented_assignment" => is("right"),
+        "keyword_argument" | "pair" => is("value"),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
