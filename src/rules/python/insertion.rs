@@ -41,7 +41,8 @@ pub(crate) fn only_inserted(
     let old_code = OldCode::of(&old_src);
     let before = statements(&old_src, &old_body);
     let after = statements(&new_src, &new_body);
-    block(&old_src, &before, &new_src, &after, &old_code).map_err(|at| at.unwrap_or(new_body.start))
+    block(&old_src, &before, &new_src, &after, &old_code, false)
+        .map_err(|at| at.unwrap_or(new_body.start))
 }
 
 /// The statements `before` of a block (the fill, or a class body), now `after`: `Ok` when
@@ -53,6 +54,7 @@ fn block(
     new_src: &PySource<'_>,
     after: &[Node<'_>],
     old: &OldCode,
+    in_class: bool,
 ) -> Result<(), Option<Rewrite>> {
     let after: Vec<(Node<'_>, Tokens)> = after.iter().map(|s| (*s, tokens(new_src, *s))).collect();
     let mut kept = before.iter().map(|s| (*s, tokens(old_src, *s))).peekable();
@@ -63,7 +65,7 @@ fn block(
                 kept.next();
                 continue;
             }
-            // A class of the old fill, its header as it was: its body may gain statements too.
+            // A class of the old fill, its header as it was: it may gain methods too.
             if let Some((old_body, new_body)) = same_class(was, was_toks, *statement, toks) {
                 block(
                     old_src,
@@ -71,10 +73,16 @@ fn block(
                     new_src,
                     &body_statements(new_body),
                     old,
+                    true,
                 )?;
                 kept.next();
                 continue;
             }
+        }
+        // A field, a column or an enum member added to an old class changes what it defines
+        // (§5: core backend definitions are frozen); a method adds logic beside it.
+        if touched.is_none() && in_class && !is_function(*statement) {
+            touched = Some(statement.start_byte());
         }
         if touched.is_none() {
             touched = touches(new_src, *statement, old);
@@ -108,6 +116,15 @@ fn same_class<'a, 'b>(
     };
     (header(was_toks, old_body.start_byte()) == header(now_toks, new_body.start_byte()))
         .then_some((old_body, new_body))
+}
+
+/// True for a function definition, decorated or not.
+fn is_function(statement: Node<'_>) -> bool {
+    let def = match statement.kind_name() {
+        "decorated_definition" => statement.field("definition"),
+        _ => Some(statement),
+    };
+    def.is_some_and(|d| d.kind_name() == "function_definition")
 }
 
 /// The body of a class statement, decorated or not.

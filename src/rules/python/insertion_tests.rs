@@ -115,7 +115,7 @@ fn a_rewrite_is_placed_where_the_new_text_first_differs() {
 }
 
 #[test]
-fn a_class_of_the_fill_may_gain_members_of_its_own() {
+fn a_class_of_the_fill_may_gain_methods_of_its_own() {
     for new in [
         with(
             "    status_code = 410\n",
@@ -123,10 +123,8 @@ fn a_class_of_the_fill_may_gain_members_of_its_own() {
         ),
         with(
             "    status_code = 410\n",
-            "    status_code = 410\n    detail = \"gone\"\n",
+            "    status_code = 410\n\n    @classmethod\n    def of(cls) -> \"Gone\":\n        return cls()\n",
         ),
-        // A new attribute of an old class, set after it.
-        with("# <!-- /SECTION", "Gone.title = \"Gone\"\n# <!-- /SECTION"),
     ] {
         assert_eq!(judged(&new), Ok(()), "{new}");
     }
@@ -138,6 +136,12 @@ fn an_old_class_changed_or_its_objects_emptied_is_a_rewrite() {
         // The class's header, or one of its statements, changed.
         with("class Gone(AppError):", "class Gone(AppError, Exception):"),
         with("    status_code = 410\n", "    status_code = 404\n"),
+        // A field (a column, an enum member) added to an old class, or set on it after.
+        with(
+            "    status_code = 410\n",
+            "    status_code = 410\n    detail = \"gone\"\n",
+        ),
+        with("# <!-- /SECTION", "Gone.title = \"Gone\"\n# <!-- /SECTION"),
         // A member the old code names, bound again inside the class.
         with(
             "    status_code = 410\n",

@@ -12,10 +12,9 @@ use super::node::NodeExt;
 use super::resolve::identifier;
 use super::{preorder, PySource};
 
-/// What the old file's code names: every identifier, and the classes it defines.
+/// What the old file's code names: every identifier, and the names of its module's objects.
 pub(super) struct OldCode {
     used: HashSet<String>,
-    classes: HashSet<String>,
     /// The names the old module binds at its top level (its objects).
     module: HashSet<String>,
 }
@@ -23,18 +22,9 @@ pub(super) struct OldCode {
 impl OldCode {
     pub(super) fn of(src: &PySource<'_>) -> Self {
         let mut used = HashSet::new();
-        let mut classes = HashSet::new();
         let _ = preorder(src.tree.root_node(), |node| {
-            match node.kind_name() {
-                "identifier" => {
-                    used.insert(identifier(src.text_of(node)));
-                }
-                "class_definition" => {
-                    if let Some(name) = node.field("name") {
-                        classes.insert(identifier(src.text_of(name)));
-                    }
-                }
-                _ => {}
+            if node.kind_name() == "identifier" {
+                used.insert(identifier(src.text_of(node)));
             }
             ControlFlow::Continue(())
         });
@@ -67,11 +57,7 @@ impl OldCode {
                 }
             });
         }
-        Self {
-            used,
-            classes,
-            module,
-        }
+        Self { used, module }
     }
 }
 
@@ -137,7 +123,7 @@ pub(super) fn touches(src: &PySource<'_>, statement: Node<'_>, old: &OldCode) ->
     }
     let parent_kind = |n: Node<'_>| n.parent().map_or("", |p| p.kind_name());
     walk(statement, |node, _| {
-        if let Some(at) = binds_old(src, node, old, &used) {
+        if let Some(at) = binds_old(src, node, &used) {
             found = Some(at.start_byte());
             return Step::Stop;
         }
@@ -194,7 +180,6 @@ fn reaches_old(
 fn binds_old<'t>(
     src: &PySource<'_>,
     node: Node<'t>,
-    old: &OldCode,
     used: &dyn Fn(Node<'_>) -> bool,
 ) -> Option<Node<'t>> {
     let parent_kind = |n: Node<'_>| n.parent().map_or("", |p| p.kind_name());
@@ -202,10 +187,6 @@ fn binds_old<'t>(
         "function_definition" | "class_definition" => node.field("name").filter(|n| used(*n)),
         // `__all__ += [...]` only adds to what the module exports.
         "augmented_assignment" if exports_more(src, node) => None,
-        // `Project.owner = relationship(...)`: a new attribute of a class the old code
-        // defines declares more of it; one the old code names (`Error.status = 200`) is
-        // changed.
-        "assignment" if declares_attribute(src, node, old) => None,
         "assignment" | "augmented_assignment" | "for_statement" => {
             node.field("left").and_then(|l| target_root(l, used))
         }
@@ -231,24 +212,6 @@ fn binds_old<'t>(
         }
         _ => None,
     }
-}
-
-/// True for `Class.name = ...` where the old code defines `Class` and names no `name`.
-fn declares_attribute(src: &PySource<'_>, assignment: Node<'_>, old: &OldCode) -> bool {
-    let Some(target) = assignment
-        .field("left")
-        .filter(|l| l.kind_name() == "attribute")
-    else {
-        return false;
-    };
-    let class = target
-        .field("object")
-        .filter(|o| o.kind_name() == "identifier")
-        .is_some_and(|o| old.classes.contains(&identifier(src.text_of(o))));
-    let new_name = target
-        .field("attribute")
-        .is_some_and(|a| !old.used.contains(&identifier(src.text_of(a))));
-    class && new_name
 }
 
 /// True for `__all__ += [...]` (or a tuple).
