@@ -5,7 +5,8 @@
 //! enqueues; the worker of Phase F consumes). So is handing the head out as it is: the oldest
 //! waiting job returned (`next_queued_job()`), for whoever runs it. Reading a job by its id
 //! and changing it, or reading the newest job without changing it, is not taking the head of
-//! a queue.
+//! a queue. Waiting jobs changed and returned in one statement (`update(...).where(status ==
+//! QUEUED)...returning(...)`) are taken off the queue too.
 //!
 //! The same holds for jobs a worker holds: a function that selects jobs by a state only a
 //! worker gives (`AIJob.status == AIJobStatus.RUNNING`, the stale ones past a cut-off) and
@@ -77,7 +78,11 @@ pub(super) fn claims(
     // followed only inside it), spelled so or, once read as Python reads it, in other
     // characters.
     let text = src.text_of(body);
-    if text.is_ascii() && !text.contains("order_by") && !mentions_held(text) {
+    if text.is_ascii()
+        && !text.contains("order_by")
+        && !text.contains("returning")
+        && !mentions_held(text)
+    {
         return Vec::new();
     }
     let mut bound: HashMap<String, Vec<Node<'_>>> = HashMap::new();
@@ -147,7 +152,15 @@ pub(super) fn claims(
             {
                 chain = up;
             }
-            if ordered(chain) {
+            // Waiting jobs changed and handed back (`.where(AIJob.status == QUEUED)
+            // .values(queued_at=None).returning(AIJob)`): the queue taken in one statement
+            // (attacker corpus blind23 qc01).
+            let returned = || {
+                read.holds(chain, FOLLOW, &|n| {
+                    callee_name(src, n).as_deref() == Some("returning")
+                }) && read.holds(chain, FOLLOW, &|n| is_waiting(src, n))
+            };
+            if ordered(chain) || returned() {
                 out.push((CONSTRUCT, chain.byte_range()));
             } else if held(chain) {
                 out.push((RECLAIM, chain.byte_range()));

@@ -243,18 +243,28 @@ pub(crate) fn unused_functions(
     while let Some(node) = stack.pop() {
         cursor.reset(node);
         stack.extend(node.named_children(&mut cursor));
-        if node.kind_name() != "function_definition" {
+        // `apply_patch = lambda patch, project: ...` is a function by another syntax
+        // (attacker corpus blind23 sc03).
+        let lambda = node.kind_name() == "assignment"
+            && node
+                .field("right")
+                .is_some_and(|r| r.kind_name() == "lambda");
+        if node.kind_name() != "function_definition" && !lambda {
             continue;
         }
-        let decorated = decorated_by(src, node, aliases, decorators);
-        let Some(name) = node.field("name") else {
+        let decorated = !lambda && decorated_by(src, node, aliases, decorators);
+        let name = match lambda {
+            true => node.field("left").filter(|l| l.kind_name() == "identifier"),
+            false => node.field("name"),
+        };
+        let Some(name) = name else {
             continue;
         };
         let name = identifier(src.text_of(name));
         let used = facts.iter().any(|f| {
             f.kind == FactKind::Name && f.name == name && !node.byte_range().contains(&f.span.start)
         });
-        if !decorated && !used && !name.starts_with("__") && !format_check(src, node) {
+        if !decorated && !used && !name.starts_with("__") && (lambda || !format_check(src, node)) {
             out.push(node.byte_range());
         }
     }
