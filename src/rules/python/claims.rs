@@ -140,6 +140,19 @@ pub(super) fn claims(
         }
         ControlFlow::Continue(())
     });
+    out.extend(update_claims(src, &read, body));
+    out
+}
+
+/// The claims made by one `update(...)` statement of jobs (see [`claims`]).
+fn update_claims(
+    src: &PySource<'_>,
+    read: &Reader<'_, '_, '_>,
+    body: Node<'_>,
+) -> Vec<(&'static str, Range<usize>)> {
+    let ordered = |n: Node<'_>| read.holds(n, FOLLOW, &|n| is_order_by(src, n));
+    let held = |n: Node<'_>| read.holds(n, FOLLOW, &|n| is_held(src, n));
+    let mut out = Vec::new();
     // The same in one statement: `update(AIJob).where(AIJob.id == <the oldest, by an ordered
     // subquery>).values(queued_at=None)`, or `.where(AIJob.status == RUNNING)`.
     let _ = preorder(body, |node| {
