@@ -42,8 +42,11 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
         if node.kind_name() == "call" && router_wide(src, node) {
             facts.push(syntax(shapes::ROUTER_WIDE, node.byte_range()));
         }
-        if node.kind_name() == "identifier" {
-            let name = identifier(src.text_of(node));
+        // Only a builtin's name can be one (read as Python reads it: NFKC for non-ASCII).
+        let raw = src.text_of(node);
+        if node.kind_name() == "identifier" && (!raw.is_ascii() || resolve::BUILTINS.contains(&raw))
+        {
+            let name = identifier(raw);
             if !aliases.contains_key(&name) && shapes::dynamic_value(node, &name) {
                 facts.push(syntax(shapes::DYNAMIC_VALUE, node.byte_range()));
             }
