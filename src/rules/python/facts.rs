@@ -11,7 +11,7 @@ use super::node::NodeExt;
 use super::resolve::{self, identifier};
 use super::shapes::{asgi_signature, endless, handler_signature, router_class, router_wide};
 use super::strings::{holds_string, joined_text, string_fact, string_value};
-use super::{claims, shapes};
+use super::{claims, sessions, shapes};
 use super::{preorder, Fact, FactKind, PySource};
 
 /// Every fact of `src`, in source order.
@@ -20,6 +20,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let mut facts = Vec::new();
     let mut defined = Vec::new();
     let credentials = derived::Reader::new(src, aliases);
+    let state = sessions::module_state(src);
     let _ = preorder(src.tree.root_node(), |node| {
         visit(src, node, aliases, &mut facts);
         names_defined_by(src, node, &mut defined);
@@ -38,6 +39,9 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
             for (construct, span) in claims::claims(src, aliases, node) {
                 facts.push(syntax(construct, span));
             }
+        }
+        if let Some(span) = sessions::kept(src, node, &state) {
+            facts.push(syntax(sessions::CONSTRUCT, span));
         }
         if node.kind_name() == "call" && router_wide(src, node) {
             facts.push(syntax(shapes::ROUTER_WIDE, node.byte_range()));

@@ -26,6 +26,7 @@ mod insertion;
 mod node;
 mod old_code;
 mod resolve;
+mod sessions;
 mod shapes;
 mod stores;
 mod strings;
@@ -155,6 +156,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     derived::CONSTRUCT,
     claims::CONSTRUCT,
     claims::RECLAIM,
+    sessions::CONSTRUCT,
     annotations::CONSTRUCT,
     TOO_DEEP,
     TOO_TANGLED,
