@@ -17,7 +17,10 @@ use super::{preorder, PySource};
 pub(super) const CONSTRUCT: &str = "an account kept in module state";
 
 /// Methods that put a value into a container.
-const STORING: [&str; 9] = [
+const STORING: [&str; 12] = [
+    "hit",
+    "incr",
+    "push",
     "append",
     "add",
     "insert",
@@ -87,12 +90,20 @@ fn root_name(src: &PySource<'_>, mut node: Node<'_>) -> Option<String> {
     }
 }
 
-/// True when `node` reads an `id` attribute (`user.id`).
+/// True when `node` reads an account's id: an `id` attribute (`user.id`), or a name for one
+/// (`user_id`, `account_id`, `uid`).
 fn names_an_id(src: &PySource<'_>, node: Node<'_>) -> bool {
     preorder(node, |n| {
-        let id = n.kind_name() == "attribute"
-            && n.field("attribute")
-                .is_some_and(|a| identifier(src.text_of(a)) == "id");
+        let id = match n.kind_name() {
+            "attribute" => n
+                .field("attribute")
+                .is_some_and(|a| identifier(src.text_of(a)) == "id"),
+            "identifier" => matches!(
+                identifier(src.text_of(n)).as_str(),
+                "user_id" | "account_id" | "uid"
+            ),
+            _ => false,
+        };
         if id {
             ControlFlow::Break(())
         } else {
