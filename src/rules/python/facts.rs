@@ -11,7 +11,7 @@ use super::node::NodeExt;
 use super::resolve::{self, identifier};
 use super::shapes::{asgi_signature, endless, handler_signature, router_class, router_wide};
 use super::strings::{holds_string, joined_text, string_fact, string_value};
-use super::{claims, sessions, shapes};
+use super::{apis, claims, sessions, shapes};
 use super::{preorder, Fact, FactKind, PySource};
 
 /// Every fact of `src`, in source order.
@@ -39,6 +39,14 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
             for (construct, span) in claims::claims(src, aliases, node) {
                 facts.push(syntax(construct, span));
             }
+        }
+        if let Some(name) = apis::rows_inserted(src, node, aliases) {
+            facts.push(Fact {
+                kind: FactKind::Call,
+                name,
+                span: node.byte_range(),
+                external: true,
+            });
         }
         if let Some(span) = sessions::kept(src, node, &state) {
             facts.push(syntax(sessions::CONSTRUCT, span));
@@ -83,7 +91,7 @@ fn visit(
         "call" => {
             if let Some(f) = node.field("function") {
                 let (name, external) = src.dotted(f, aliases);
-                for method in route_methods(src, node, &name) {
+                for method in apis::route_methods(src, node, &name) {
                     push(FactKind::Decorator, (method, external), node);
                 }
                 push(FactKind::Call, (name, external), f);
@@ -102,7 +110,7 @@ fn visit(
             }
         }
         "attribute" => {
-            if subclasses_of_own_class(src, node) {
+            if apis::subclasses_of_own_class(src, node) {
                 return;
             }
             let (name, external) = src.dotted(node, aliases);
@@ -160,65 +168,6 @@ fn visit(
         }
         _ => {}
     }
-}
-
-/// `router.api_route("/x", methods=["POST"])` (a decorator or not) and
-/// `router.add_api_route("/x", f, methods=["POST"])` declare what `@router.post("/x")` does:
-/// the names of those decorators (`router.post`), one per method listed.
-fn route_methods(src: &PySource<'_>, call: Node<'_>, name: &str) -> Vec<String> {
-    let Some(prefix) = name
-        .strip_suffix(".api_route")
-        .or_else(|| name.strip_suffix(".add_api_route"))
-    else {
-        return Vec::new();
-    };
-    let Some(args) = call.field("arguments") else {
-        return Vec::new();
-    };
-    let mut cursor = args.walk();
-    let methods = args.named_children(&mut cursor).find(|a| {
-        a.kind_name() == "keyword_argument"
-            && a.field("name").is_some_and(|n| src.text_of(n) == "methods")
-    });
-    let Some(list) = methods.and_then(|m| m.field("value")) else {
-        return Vec::new();
-    };
-    let mut cursor = list.walk();
-    let items: Vec<Node<'_>> = list.named_children(&mut cursor).collect();
-    items
-        .into_iter()
-        .filter(|item| item.kind_name() == "string")
-        .filter_map(|item| string_value(src, item))
-        .map(|m| format!("{prefix}.{}", m.to_ascii_lowercase()))
-        .collect()
-}
-
-/// `AppError.__subclasses__()` where the module defines `class AppError`: its own error
-/// hierarchy walked for a code table (held-out corpus blind22 a-err-code-table), which reaches
-/// nothing the module does not define. `object.__subclasses__()` reaches every class loaded.
-fn subclasses_of_own_class(src: &PySource<'_>, attribute: Node<'_>) -> bool {
-    let named = attribute
-        .field("attribute")
-        .is_some_and(|a| src.text_of(a) == "__subclasses__");
-    let Some(object) = attribute
-        .field("object")
-        .filter(|o| named && o.kind_name() == "identifier")
-    else {
-        return false;
-    };
-    let class = identifier(src.text_of(object));
-    let root = src.tree.root_node();
-    let mut cursor = root.walk();
-    let found = root.named_children(&mut cursor).any(|s| {
-        let def = match s.kind_name() {
-            "decorated_definition" => s.field("definition"),
-            _ => Some(s),
-        };
-        def.filter(|d| d.kind_name() == "class_definition")
-            .and_then(|d| d.field("name"))
-            .is_some_and(|n| identifier(src.text_of(n)) == class)
-    });
-    found
 }
 
 /// `typing.sys`: a module reached through another is imported, as far as the positive model

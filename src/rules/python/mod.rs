@@ -17,6 +17,7 @@ use std::ops::{ControlFlow, Range};
 use tree_sitter::{Language, Node, Parser, Tree};
 
 mod annotations;
+mod apis;
 mod claims;
 mod comment_lines;
 mod defs;

@@ -1,0 +1,98 @@
+//! The same thing by another API: what a call declares or does, named as the form the rules
+//! know. `router.api_route(..., methods=["POST"])` is `router.post`; `insert(Notification)`
+//! is the insert of the model's table. And the one introspection that reaches nothing the
+//! module does not define: its own classes' subclasses.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::node::NodeExt;
+use super::resolve::identifier;
+use super::strings::string_value;
+use super::PySource;
+
+/// `router.api_route("/x", methods=["POST"])` (a decorator or not) and
+/// `router.add_api_route("/x", f, methods=["POST"])` declare what `@router.post("/x")` does:
+/// the names of those decorators (`router.post`), one per method listed.
+pub(super) fn route_methods(src: &PySource<'_>, call: Node<'_>, name: &str) -> Vec<String> {
+    let Some(prefix) = name
+        .strip_suffix(".api_route")
+        .or_else(|| name.strip_suffix(".add_api_route"))
+    else {
+        return Vec::new();
+    };
+    let Some(args) = call.field("arguments") else {
+        return Vec::new();
+    };
+    let mut cursor = args.walk();
+    let methods = args.named_children(&mut cursor).find(|a| {
+        a.kind_name() == "keyword_argument"
+            && a.field("name").is_some_and(|n| src.text_of(n) == "methods")
+    });
+    let Some(list) = methods.and_then(|m| m.field("value")) else {
+        return Vec::new();
+    };
+    let mut cursor = list.walk();
+    let items: Vec<Node<'_>> = list.named_children(&mut cursor).collect();
+    items
+        .into_iter()
+        .filter(|item| item.kind_name() == "string")
+        .filter_map(|item| string_value(src, item))
+        .map(|m| format!("{prefix}.{}", m.to_ascii_lowercase()))
+        .collect()
+}
+
+/// `AppError.__subclasses__()` where the module defines `class AppError`: its own error
+/// hierarchy walked for a code table (held-out corpus blind22 a-err-code-table), which reaches
+/// nothing the module does not define. `object.__subclasses__()` reaches every class loaded.
+pub(super) fn subclasses_of_own_class(src: &PySource<'_>, attribute: Node<'_>) -> bool {
+    let named = attribute
+        .field("attribute")
+        .is_some_and(|a| src.text_of(a) == "__subclasses__");
+    let Some(object) = attribute
+        .field("object")
+        .filter(|o| named && o.kind_name() == "identifier")
+    else {
+        return false;
+    };
+    let class = identifier(src.text_of(object));
+    let root = src.tree.root_node();
+    let mut cursor = root.walk();
+    let found = root.named_children(&mut cursor).any(|s| {
+        let def = match s.kind_name() {
+            "decorated_definition" => s.field("definition"),
+            _ => Some(s),
+        };
+        def.filter(|d| d.kind_name() == "class_definition")
+            .and_then(|d| d.field("name"))
+            .is_some_and(|n| identifier(src.text_of(n)) == class)
+    });
+    found
+}
+
+/// Rows of a model inserted by another API than its constructor: `insert(Notification)`,
+/// `session.bulk_insert_mappings(Notification, rows)`, `bulk_save_objects`. Each is the
+/// insert of the model's table (`app.models.notification.Notification.__table__.insert`),
+/// the name a rule on that table's rows matches (attacker corpus blind23 nc02, nc06).
+pub(super) fn rows_inserted(
+    src: &PySource<'_>,
+    call: Node<'_>,
+    aliases: &HashMap<String, String>,
+) -> Option<String> {
+    if call.kind_name() != "call" {
+        return None;
+    }
+    let (callee, _) = src.dotted(call.field("function")?, aliases);
+    let inserts = matches!(
+        callee.as_str(),
+        "sqlalchemy.insert" | "sqlalchemy.sql.insert"
+    ) || (callee.starts_with("sqlalchemy.dialects.") && callee.ends_with(".insert"))
+        || callee.ends_with(".bulk_insert_mappings");
+    let model = call.field("arguments")?.named_child(0)?;
+    if !inserts || !matches!(model.kind_name(), "identifier" | "attribute") {
+        return None;
+    }
+    let (model, external) = src.dotted(model, aliases);
+    external.then(|| format!("{model}.__table__.insert"))
+}
