@@ -83,7 +83,23 @@ pub(super) fn rows_inserted(
     if call.kind_name() != "call" {
         return None;
     }
-    let (callee, _) = src.dotted(call.field("function")?, aliases);
+    // The last name the callee goes by, through an import alias (`insert as add_rows`): the
+    // full name is resolved only for the few calls it could be.
+    let function = call.field("function")?;
+    let last = match function.kind_name() {
+        "identifier" => {
+            let name = src.text_of(function);
+            aliases
+                .get(name)
+                .map_or(name, |full| full.rsplit('.').next().unwrap_or(full))
+        }
+        "attribute" => src.text_of(function.field("attribute")?),
+        _ => return None,
+    };
+    if !matches!(last, "insert" | "bulk_insert_mappings") {
+        return None;
+    }
+    let (callee, _) = src.dotted(function, aliases);
     let inserts = matches!(
         callee.as_str(),
         "sqlalchemy.insert" | "sqlalchemy.sql.insert"

@@ -20,7 +20,7 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
     let mut facts = Vec::new();
     let mut defined = Vec::new();
     let credentials = derived::Reader::new(src, aliases);
-    let state = sessions::module_state(src);
+    let state = std::cell::OnceCell::new();
     let _ = preorder(src.tree.root_node(), |node| {
         visit(src, node, aliases, &mut facts);
         names_defined_by(src, node, &mut defined);

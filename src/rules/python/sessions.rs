@@ -4,6 +4,7 @@
 //! remembers who signed in between requests, which is a session whatever the state is
 //! called. Counting failed sign-ins per e-mail (`throttle.failed(email)`) keeps no account.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ops::{ControlFlow, Range};
 
@@ -33,7 +34,7 @@ const STORING: [&str; 12] = [
 ];
 
 /// The names the module binds at its top level by assignment (`_RECENT: list[int] = []`).
-pub(super) fn module_state(src: &PySource<'_>) -> HashSet<String> {
+fn module_state(src: &PySource<'_>) -> HashSet<String> {
     let root = src.tree.root_node();
     let mut cursor = root.walk();
     let names: HashSet<String> = root
@@ -48,12 +49,15 @@ pub(super) fn module_state(src: &PySource<'_>) -> HashSet<String> {
 
 /// The span of `node` when, inside a function, it stores an account's id (`<x>.id`) into one
 /// of `state`'s objects.
+/// `state` holds [`module_state`] once a store asks for it: most files have none.
 pub(super) fn kept(
     src: &PySource<'_>,
     node: Node<'_>,
-    state: &HashSet<String>,
+    state: &OnceCell<HashSet<String>>,
 ) -> Option<Range<usize>> {
-    let in_state = |target: Node<'_>| root_name(src, target).is_some_and(|n| state.contains(&n));
+    let in_state = |target: Node<'_>| {
+        root_name(src, target).is_some_and(|n| state.get_or_init(|| module_state(src)).contains(&n))
+    };
     let stores = match node.kind_name() {
         "call" => {
             let function = node
