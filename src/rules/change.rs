@@ -213,7 +213,7 @@ fn outside_text(
     new: &str,
 ) -> Vec<Finding> {
     let path = change.path.as_str();
-    match outside_changes(old, new, &set.phase, change.crlf_stored) {
+    match outside_changes(old, new, &set.phase, change.crlf_stored, set.new_blocks) {
         Ok(lines) => {
             let index = text::LineIndex::new(new);
             lines

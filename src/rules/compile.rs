@@ -92,6 +92,10 @@ pub struct RuleSet {
     repository_globs: Vec<String>,
     /// The rules, in spec order.
     pub(crate) rules: Vec<CompiledRule>,
+    /// True when the rules judge a later phase's work (this phase complete at the base, no
+    /// spec for the next): §5 lets later phases "insert additional logic into anchors or new
+    /// blocks", so a new anchor block outside the old ones is no edit outside the anchors.
+    pub(crate) new_blocks: bool,
 }
 
 impl RuleSet {
@@ -191,6 +195,7 @@ impl RuleSet {
             python_root: spec.python_root.clone(),
             repository,
             repository_globs: repository_files.to_vec(),
+            new_blocks: false,
             rules,
         })
     }
@@ -208,6 +213,13 @@ impl RuleSet {
             repository_globs: all,
             ..self.clone()
         })
+    }
+
+    /// These rules, judging the work of a later phase hivegen has no spec for: new anchor
+    /// blocks allowed (see [`RuleSet::new_blocks`]).
+    pub(crate) fn for_later_work(mut self) -> Self {
+        self.new_blocks = true;
+        self
     }
 
     /// True for one of the repository's own files, which no structure rule judges.

@@ -109,12 +109,15 @@ fn stamp_in_skeleton<'t>(text: &'t str, a: &Anchor, stamps: Stamps<'_>) -> &'t s
 /// malformed, its whole text counts as outside.
 /// A stamp on an end marker may change only to a stamp of `phase` that holds for its body.
 /// With `crlf_stored`, `new`'s CRLF line endings are what git stores (its index holds them),
-/// not a checkout's conversion.
+/// not a checkout's conversion. With `new_blocks` (a later phase's work, §5: "insert
+/// additional logic into anchors or new blocks"), an anchor block `new` adds, markers and
+/// body, is not outside, nor are blank lines.
 pub(crate) fn outside_changes(
     old: &str,
     new: &str,
     phase: &str,
     crlf_stored: bool,
+    new_blocks: bool,
 ) -> Result<Vec<usize>, AnchorError> {
     // A checkout with `core.autocrlf` turns an LF blob into a CRLF file, every line of it: not
     // an edit. One CRLF line among LF ones is (git stores that `\r`).
@@ -132,12 +135,23 @@ pub(crate) fn outside_changes(
     if old.starts_with('\u{feff}') != new.starts_with('\u{feff}') {
         lines.push(1);
     }
-    let old_skel = skeleton(old_text, &old_anchors, Stamps::All);
-    let new_skel = skeleton(
+    let mut old_skel = skeleton(old_text, &old_anchors, Stamps::All);
+    let mut new_skel = skeleton(
         new_text,
         &new_anchors,
         Stamps::ValidFor(phase, &old_anchors),
     );
+    if new_blocks {
+        let added: Vec<(usize, usize)> = new_anchors
+            .iter()
+            .filter(|a| !old_anchors.iter().any(|o| o.name == a.name))
+            .filter_map(|a| a.end.as_ref().map(|e| (a.begin.line, e.line)))
+            .collect();
+        new_skel.retain(|(n, line)| {
+            !line.trim().is_empty() && !added.iter().any(|(b, e)| (*b..=*e).contains(n))
+        });
+        old_skel.retain(|(_, line)| !line.trim().is_empty());
+    }
     let a: Vec<&str> = old_skel.iter().map(|(_, l)| l.as_ref()).collect();
     let b: Vec<&str> = new_skel.iter().map(|(_, l)| l.as_ref()).collect();
     let last_line = new_text.lines().count().max(1);
@@ -183,7 +197,7 @@ mod tests {
         let sum = fill::checksum("y = 2\n");
         let new = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256={sum} -->\ntail = 1\n");
         assert_eq!(
-            outside_changes(OLD, &new, "d", false).unwrap(),
+            outside_changes(OLD, &new, "d", false, false).unwrap(),
             Vec::<usize>::new()
         );
     }
@@ -192,16 +206,21 @@ mod tests {
     fn a_forged_or_removed_stamp_is_outside_a_broken_one_is_the_fill_checks() {
         let sum = fill::checksum("y = 2\n");
         let forged = format!("\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=z sha256={sum} -->\ntail = 1\n");
-        assert_eq!(outside_changes(OLD, &forged, "d", false).unwrap(), vec![5]);
+        assert_eq!(
+            outside_changes(OLD, &forged, "d", false, false).unwrap(),
+            vec![5]
+        );
         // Edited after the fill: the stamp is this phase's; fill-intact reports the edit.
         let broken = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256=0123456789abcdef -->\ntail = 1\n";
-        assert!(outside_changes(OLD, broken, "d", false).unwrap().is_empty());
+        assert!(outside_changes(OLD, broken, "d", false, false)
+            .unwrap()
+            .is_empty());
         // A stamp removed (to hide an edit of a frozen fill) is an edit of the end marker.
         let stamped =
             format!("# <!-- SECTION:A -->\ny = 2\n# <!-- /SECTION:A phase=d sha256={sum} -->\n");
         let unstamped = "# <!-- SECTION:A -->\ny = 3\n# <!-- /SECTION:A -->\n";
         assert_eq!(
-            outside_changes(&stamped, unstamped, "d", false).unwrap(),
+            outside_changes(&stamped, unstamped, "d", false, false).unwrap(),
             vec![3]
         );
     }
@@ -209,18 +228,26 @@ mod tests {
     #[test]
     fn crlf_checkout_of_an_lf_blob_is_not_an_edit() {
         let crlf = OLD.replace('\n', "\r\n");
-        assert!(outside_changes(OLD, &crlf, "d", false).unwrap().is_empty());
+        assert!(outside_changes(OLD, &crlf, "d", false, false)
+            .unwrap()
+            .is_empty());
         // Unless git stores the CRLF (a commit of it): then every line changed, one region.
-        assert_eq!(outside_changes(OLD, &crlf, "d", true).unwrap(), vec![1]);
+        assert_eq!(
+            outside_changes(OLD, &crlf, "d", true, false).unwrap(),
+            vec![1]
+        );
         // One CRLF line among LF ones is what git stores: an edit.
         let one = OLD.replacen('\n', "\r\n", 1);
-        assert_eq!(outside_changes(OLD, &one, "d", false).unwrap(), vec![1]);
+        assert_eq!(
+            outside_changes(OLD, &one, "d", false, false).unwrap(),
+            vec![1]
+        );
     }
 
     #[test]
     fn the_final_newline_removed_is_outside() {
         assert_eq!(
-            outside_changes(OLD, OLD.trim_end_matches('\n'), "d", false).unwrap(),
+            outside_changes(OLD, OLD.trim_end_matches('\n'), "d", false, false).unwrap(),
             vec![OLD.lines().count()]
         );
     }
@@ -229,30 +256,41 @@ mod tests {
     fn an_edited_end_marker_is_outside() {
         let new =
             "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\n#   <!-- /SECTION:A -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, new, "d", false).unwrap(), vec![4]);
+        assert_eq!(
+            outside_changes(OLD, new, "d", false, false).unwrap(),
+            vec![4]
+        );
     }
 
     #[test]
     fn an_open_anchor_may_be_closed_by_a_fill() {
         let old = "a\n# <!-- SECTION:A -->\nb\n";
         let new = "a\n# <!-- SECTION:A -->\nx\n# <!-- /SECTION:A -->\nb\n";
-        assert!(outside_changes(old, new, "d", false).unwrap().is_empty());
+        assert!(outside_changes(old, new, "d", false, false)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
     fn edits_above_below_and_removals_are_reported() {
         let new = "\"\"\"Doc.\"\"\"\nimport x\nimport y\n# <!-- SECTION:A -->\nz\n# <!-- /SECTION:A -->\n";
-        assert_eq!(outside_changes(OLD, new, "d", false).unwrap(), vec![3, 6]);
+        assert_eq!(
+            outside_changes(OLD, new, "d", false, false).unwrap(),
+            vec![3, 6]
+        );
     }
 
     #[test]
     fn removing_an_end_marker_is_reported() {
         let new = "\"\"\"Doc.\"\"\"\nimport x\n# <!-- SECTION:A -->\ntail = 1\n";
-        assert_eq!(outside_changes(OLD, new, "d", false).unwrap(), vec![3, 4]);
+        assert_eq!(
+            outside_changes(OLD, new, "d", false, false).unwrap(),
+            vec![3, 4]
+        );
     }
 
     #[test]
     fn malformed_new_anchors_are_an_error() {
-        assert!(outside_changes(OLD, "# <!-- /SECTION:A -->\n", "d", false).is_err());
+        assert!(outside_changes(OLD, "# <!-- /SECTION:A -->\n", "d", false, false).is_err());
     }
 }

@@ -40,6 +40,7 @@ pub(crate) fn judge(registry: &Registry, base: &Base, changes: &[FileChange]) ->
     let mut findings = Vec::new();
     let (judges, held) = judging(registry, base, &complete, changes);
     for phase in &judges {
+        let held_by = complete.iter().any(|c| c.spec.id == phase.spec.id);
         let set = phase
             .rules
             .widened(&base.config.repository_files)
@@ -51,6 +52,7 @@ pub(crate) fn judge(registry: &Registry, base: &Base, changes: &[FileChange]) ->
                     "write globs such as `scripts/**` or `Makefile`",
                 )
             })?;
+        let set = if held_by { set.for_later_work() } else { set };
         findings.extend(rules::judge_changes(&set, changes));
     }
     for phase in &complete {

@@ -45,6 +45,32 @@ pub(crate) fn only_inserted(
         .map_err(|at| at.unwrap_or(new_body.start))
 }
 
+/// `Ok` when the statements of `new` in `blocks` (anchor blocks a later phase added beside
+/// the frozen fills, §5: "or new blocks") leave what `old`'s code names as it was; otherwise
+/// the byte of `new` where the first one binds or changes such a name.
+pub(crate) fn blocks_leave_old(
+    old: &str,
+    new: &str,
+    blocks: &[Range<usize>],
+) -> Result<(), Rewrite> {
+    let old_src = PySource::parse(old);
+    let new_src = PySource::parse(new);
+    if old_src.unreadable.is_some() {
+        return Ok(());
+    }
+    let old_code = OldCode::of(&old_src);
+    for body in blocks {
+        let added = statements(&new_src, body);
+        if new_src.unreadable.is_some() || added.iter().any(|s| s.has_error()) {
+            return Err(body.start);
+        }
+        if let Some(at) = added.iter().find_map(|s| touches(&new_src, *s, &old_code)) {
+            return Err(at);
+        }
+    }
+    Ok(())
+}
+
 /// The statements `before` of a block (the fill, or a class body), now `after`: `Ok` when
 /// `after` only adds statements; otherwise where the rewrite shows (`None`: nowhere better
 /// than the block's start).

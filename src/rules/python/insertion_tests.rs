@@ -28,6 +28,9 @@ fn statements_added_between_and_after_the_old_ones_are_an_insertion() {
         with("    return max", "    # Half, rounded up.\n\n    return max"),
         // A new import of a name the old code does not use.
         with("LIMIT = 5\n", "LIMIT = 5\nfrom .errors import NotFoundError\n"),
+        // A new attribute set on an old class, one its code never names (Phase E's
+        // `User.projects = relationship(...)`): beside the old definitions, not in them.
+        with("# <!-- /SECTION", "Gone.title = \"Gone\"\n# <!-- /SECTION"),
         // The stamp's own line gone stale: only the body is compared.
         with("sha256=0", "sha256=1"),
     ] {
@@ -136,12 +139,19 @@ fn an_old_class_changed_or_its_objects_emptied_is_a_rewrite() {
         // The class's header, or one of its statements, changed.
         with("class Gone(AppError):", "class Gone(AppError, Exception):"),
         with("    status_code = 410\n", "    status_code = 404\n"),
-        // A field (a column, an enum member) added to an old class, or set on it after.
+        // A field (a column, an enum member) added to an old class; one it has set again
+        // after, or a private or framework name set on it.
         with(
             "    status_code = 410\n",
             "    status_code = 410\n    detail = \"gone\"\n",
         ),
-        with("# <!-- /SECTION", "Gone.title = \"Gone\"\n# <!-- /SECTION"),
+        with("# <!-- /SECTION", "Gone.status_code = 404\n# <!-- /SECTION"),
+        with("# <!-- /SECTION", "Gone.__init__ = None\n# <!-- /SECTION"),
+        with("# <!-- /SECTION", "Gone.model_config = {}\n# <!-- /SECTION"),
+        with(
+            "# <!-- /SECTION",
+            "Gone.title = (LIMIT := 1)\n# <!-- /SECTION",
+        ),
         // A member the old code names, bound again inside the class.
         with(
             "    status_code = 410\n",

@@ -38,7 +38,7 @@ mod values;
 use comment_lines::parse_prepared;
 pub(crate) use defs::{header_of, looping_definitions};
 pub(crate) use facts::compared;
-pub(crate) use insertion::only_inserted;
+pub(crate) use insertion::{blocks_leave_old, only_inserted};
 pub(crate) use node::NodeExt;
 pub(crate) use resolve::{module_of, Module};
 pub(crate) use stores::disallowed_stores;

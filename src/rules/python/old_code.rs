@@ -17,6 +17,8 @@ pub(super) struct OldCode {
     used: HashSet<String>,
     /// The names the old module binds at its top level (its objects).
     module: HashSet<String>,
+    /// The classes the old module defines at its top level.
+    classes: HashSet<String>,
 }
 
 impl OldCode {
@@ -29,6 +31,7 @@ impl OldCode {
             ControlFlow::Continue(())
         });
         let mut module = HashSet::new();
+        let mut classes = HashSet::new();
         let root = src.tree.root_node();
         let mut cursor = root.walk();
         for statement in root.named_children(&mut cursor) {
@@ -49,6 +52,9 @@ impl OldCode {
                     _ => None,
                 };
                 if let Some(name) = bound {
+                    if node.kind_name() == "class_definition" {
+                        classes.insert(identifier(src.text_of(name)));
+                    }
                     module.insert(identifier(src.text_of(name)));
                 }
                 match node.kind_name() {
@@ -57,7 +63,11 @@ impl OldCode {
                 }
             });
         }
-        Self { used, module }
+        Self {
+            used,
+            module,
+            classes,
+        }
     }
 }
 
@@ -123,7 +133,7 @@ pub(super) fn touches(src: &PySource<'_>, statement: Node<'_>, old: &OldCode) ->
     }
     let parent_kind = |n: Node<'_>| n.parent().map_or("", |p| p.kind_name());
     walk(statement, |node, _| {
-        if let Some(at) = binds_old(src, node, &used) {
+        if let Some(at) = binds_old(src, node, &used).filter(|_| !adds_to_class(src, node, old)) {
             found = Some(at.start_byte());
             return Step::Stop;
         }
@@ -173,6 +183,34 @@ fn reaches_old(
         }
         _ => None,
     }
+}
+
+/// True for `Old.name = value`: a new attribute on a class the old code defines, one the old
+/// code never names (Phase E's `User.projects = relationship(...)` in a block of its own). It
+/// adds beside the old definitions and changes none; a private or framework name
+/// (`__init__`, `_sa_class_manager`, Pydantic's `model_config`, a declarative `metadata`) is
+/// how the class itself works, and stays a rewrite.
+fn adds_to_class(src: &PySource<'_>, node: Node<'_>, old: &OldCode) -> bool {
+    if node.kind_name() != "assignment" || node.field("type").is_some() {
+        return false;
+    }
+    let Some(target) = node.field("left").filter(|l| l.kind_name() == "attribute") else {
+        return false;
+    };
+    let (Some(object), Some(attribute)) = (target.field("object"), target.field("attribute"))
+    else {
+        return false;
+    };
+    let name = identifier(src.text_of(attribute));
+    object.kind_name() == "identifier"
+        && old.classes.contains(&identifier(src.text_of(object)))
+        && !old.used.contains(&name)
+        && !name.starts_with('_')
+        && !name.starts_with("model_")
+        && !matches!(name.as_str(), "metadata" | "registry")
+        && node
+            .field("right")
+            .is_some_and(|r| !matches!(r.kind_name(), "assignment"))
 }
 
 /// The name of the old code that `node` (of a new statement, outside nested scopes) binds or
