@@ -40,6 +40,8 @@ pub(crate) struct CompiledCode {
     strings: Vec<String>,
     string_patterns: AnyMatch,
     defined_names: AnyMatch,
+    /// Defined names `defined_names` leaves alone.
+    defined_except: AnyMatch,
     allowed_headers: Vec<String>,
     /// Each field with the values it may be set to, lowercased.
     set_values: Vec<(String, Vec<String>)>,
@@ -158,6 +160,7 @@ impl CompiledCode {
             strings: m.strings.iter().map(|s| s.to_lowercase()).collect(),
             string_patterns: regexes(&m.string_patterns, "string pattern", false)?,
             defined_names: regexes(&m.defined_names, "defined-name pattern", true)?,
+            defined_except: regexes(&m.defined_names_except, "defined-name pattern", true)?,
             allowed_headers: m.allowed_headers.clone(),
             set_values: m
                 .set_values
@@ -190,7 +193,10 @@ impl CompiledCode {
                     || self.string_patterns.is_match(&fact.name)
             }
             FactKind::Def => return false,
-            FactKind::Defined => return self.defined_names.is_match(&fact.name),
+            FactKind::Defined => {
+                return self.defined_names.is_match(&fact.name)
+                    && !self.defined_except.is_match(&fact.name)
+            }
         };
         if pats.is_empty() {
             return false;

@@ -139,6 +139,10 @@ pub(crate) struct CodeMatch {
     /// `(^|_)api_keys?(_|$)`. What a thing is called says what it is for, whatever it calls.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) defined_names: Vec<String>,
+    /// Defined names `defined_names` matches but that are something else, by a regular
+    /// expression: a set of column names (`_SECRET_COLUMNS`) lists fields, it holds none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) defined_names_except: Vec<String>,
     /// The positive model of request headers: a call of `fastapi.Header` (or
     /// `fastapi.params.Header`) that `calls` matches is not reported when the header it reads
     /// (its `alias`, else its parameter's name; lowercase, `_` for `-`) is one of these:
