@@ -1,7 +1,8 @@
 //! The same thing by another API: what a call declares or does, named as the form the rules
 //! know. `router.api_route(..., methods=["POST"])` is `router.post`; `insert(Notification)`
-//! is the insert of the model's table. And the one introspection that reaches nothing the
-//! module does not define: its own classes' subclasses.
+//! is the insert of the model's table; `@event.listens_for(Project.__table__, "after_create")`
+//! is DDL run by a listener. And the one introspection that reaches nothing the module does not
+//! define: its own classes' subclasses.
 
 use std::collections::HashMap;
 
@@ -111,4 +112,50 @@ pub(super) fn rows_inserted(
     }
     let (model, external) = src.dotted(model, aliases);
     external.then(|| format!("{model}.__table__.insert"))
+}
+
+/// The construct of a SQLAlchemy event listener on anything but a row's own change.
+pub(crate) const DATABASE_LISTENER: &str = "database event listener";
+
+/// The events a listener may handle in a model: a row's own life (its insert or update about
+/// to be written, its load, an attribute set), where a model normalises its own values
+/// (`before_insert` lower-casing an e-mail, held-out corpus blind25). Every other event —
+/// DDL (`after_create`), a connection's (`connect`, `before_cursor_execute`), a session's
+/// (`after_commit`), one after the flush (`after_insert`) — or a name computed at run time
+/// runs code the schema, the connection or another system sees.
+const ROW_EVENTS: [&str; 9] = [
+    "before_insert",
+    "before_update",
+    "init",
+    "load",
+    "refresh",
+    "set",
+    "append",
+    "remove",
+    "modified",
+];
+
+/// True for `event.listen(target, "name", fn)` or `@event.listens_for(target, "name")` whose
+/// event is not one of [`ROW_EVENTS`] (or is not a literal).
+pub(super) fn database_listener(src: &PySource<'_>, call: Node<'_>, name: &str) -> bool {
+    // Any `listens_for` (a re-export keeps its last name); `listen` of SQLAlchemy's events.
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let listens = last == "listens_for"
+        || matches!(
+            name,
+            "sqlalchemy.event.listen" | "sqlalchemy.event.api.listen"
+        );
+    if !listens {
+        return false;
+    }
+    let event = call.field("arguments").and_then(|args| {
+        let mut cursor = args.walk();
+        let positional: Vec<Node<'_>> = args
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_name() != "keyword_argument" && a.kind_name() != "comment")
+            .collect();
+        positional.get(1).copied()
+    });
+    let event = event.and_then(|e| string_value(src, e));
+    !event.is_some_and(|e| ROW_EVENTS.contains(&e.as_str()))
 }

@@ -94,6 +94,13 @@ fn visit(
                 for method in apis::route_methods(src, node, &name) {
                     push(FactKind::Decorator, (method, external), node);
                 }
+                if apis::database_listener(src, node, &name) {
+                    push(
+                        FactKind::Syntax,
+                        (apis::DATABASE_LISTENER.into(), false),
+                        node,
+                    );
+                }
                 push(FactKind::Call, (name, external), f);
             }
             if let Some(value) = joined_text(src, node) {

@@ -154,6 +154,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "assignment to another module",
     "module passed to a function",
     shapes::DYNAMIC_VALUE,
+    apis::DATABASE_LISTENER,
     derived::CONSTRUCT,
     claims::CONSTRUCT,
     claims::RECLAIM,
