@@ -88,25 +88,7 @@ fn visit(
         })
     };
     match node.kind_name() {
-        "call" => {
-            if let Some(f) = node.field("function") {
-                let (name, external) = src.dotted(f, aliases);
-                for method in apis::route_methods(src, node, &name) {
-                    push(FactKind::Decorator, (method, external), node);
-                }
-                if apis::database_listener(src, node, &name) {
-                    push(
-                        FactKind::Syntax,
-                        (apis::DATABASE_LISTENER.into(), false),
-                        node,
-                    );
-                }
-                push(FactKind::Call, (name, external), f);
-            }
-            if let Some(value) = joined_text(src, node) {
-                push(FactKind::Str, (value, false), node);
-            }
-        }
+        "call" => call_facts(src, node, aliases, &mut push),
         "decorator" => {
             if let Some(expr) = node.named_child(0) {
                 let target = match expr.kind_name() {
@@ -174,6 +156,32 @@ fn visit(
             facts.push(syntax(shapes::EXCEPTION_HANDLER, node.byte_range()))
         }
         _ => {}
+    }
+}
+
+/// The facts of a call: its callee, the routes and listeners it declares, the text it joins.
+fn call_facts(
+    src: &PySource<'_>,
+    node: Node<'_>,
+    aliases: &HashMap<String, String>,
+    push: &mut impl FnMut(FactKind, (String, bool), Node<'_>),
+) {
+    if let Some(f) = node.field("function") {
+        let (name, external) = src.dotted(f, aliases);
+        for method in apis::route_methods(src, node, &name) {
+            push(FactKind::Decorator, (method, external), node);
+        }
+        if apis::database_listener(src, node, &name) {
+            push(
+                FactKind::Syntax,
+                (apis::DATABASE_LISTENER.into(), false),
+                node,
+            );
+        }
+        push(FactKind::Call, (name, external), f);
+    }
+    if let Some(value) = joined_text(src, node) {
+        push(FactKind::Str, (value, false), node);
     }
 }
 
