@@ -46,6 +46,7 @@ pub(crate) struct CompiledCode {
     /// Each field with the values it may be set to, lowercased.
     set_values: Vec<(String, Vec<String>)>,
     except_compared: bool,
+    except_salt: bool,
     /// The positive model; empty when the rule has none.
     allowed: PatternSet,
     /// The positive model in a line, for findings: `typing, fastapi.{APIRouter, Depends}`.
@@ -168,6 +169,7 @@ impl CompiledCode {
                 .map(|(f, v)| (f.clone(), v.iter().map(|v| v.to_lowercase()).collect()))
                 .collect(),
             except_compared: m.except_compared,
+            except_salt: m.except_salt,
             allowed: PatternSet::new(compile_all(&m.allow_imports)?),
             allowed_summary: summary(&m.allow_imports),
             stub_only: m.stub_only,
@@ -264,6 +266,7 @@ impl CompiledCode {
             .iter()
             .filter(|f| self.fact_matches(f))
             .filter(|f| !(self.except_compared && python::compared(src, f.span.clone())))
+            .filter(|f| !(self.except_salt && python::salted(src, f.span.clone())))
             .filter(|f| !self.allowed_header(src, f))
             .map(|f| Hit {
                 span: f.span.clone(),

@@ -163,6 +163,11 @@ pub(crate) struct CodeMatch {
     /// sets).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) except_compared: bool,
+    /// A value made to be a password's salt is not reported: assigned to a name that says so
+    /// (`salt = secrets.token_hex(16)`), or passed as `salt=`, encoded or not. Where the
+    /// salt goes next is the derived-credential construct's to judge.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) except_salt: bool,
     /// The positive model: the only names this code may import or use from other modules
     /// (dotted patterns; a pattern also allows the names beneath it, and importing a module
     /// is allowed when a name beneath it is). Anything else from another module is a

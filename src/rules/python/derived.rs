@@ -18,7 +18,7 @@ use super::PySource;
 pub(super) const CONSTRUCT: &str = "credential derived from a password or random bytes";
 
 /// Callees that hash or encode their input: a module's functions, or a method by its name.
-const MODULES: &[&str] = &["hashlib.", "hmac.", "base64.", "binascii.", "codecs."];
+pub(super) const MODULES: &[&str] = &["hashlib.", "hmac.", "base64.", "binascii.", "codecs."];
 const METHODS: &[&str] = &[
     "hex",
     "hexdigest",
@@ -249,7 +249,7 @@ impl<'a, 't> Reader<'a, 't> {
 }
 
 /// The function a statement belongs to (not a class's body, not a lambda's).
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+pub(super) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     let mut at = node.parent();
     while let Some(n) = at {
         match n.kind_name() {

@@ -140,6 +140,16 @@ enum Block {
     Module,
     Class,
     Function,
+    /// The `__init__` of one of the file's `NotImplementedError`s: it may also pass its
+    /// message up (`super().__init__(...)`) and keep what it was given (`self.operation =
+    /// operation`), held-out corpus blind30.
+    ErrorInit,
+}
+
+impl Block {
+    fn in_function(self) -> bool {
+        matches!(self, Block::Function | Block::ErrorInit)
+    }
 }
 
 impl Purity<'_, '_> {
@@ -159,20 +169,23 @@ impl Purity<'_, '_> {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 kind == Block::Module
             }
-            "expression_statement" => self.expression_statement(stmt),
-            "raise_statement" => kind == Block::Function && self.not_implemented(stmt),
+            "expression_statement" => {
+                self.expression_statement(stmt)
+                    || (kind == Block::ErrorInit && self.error_init_statement(stmt))
+            }
+            "raise_statement" => kind.in_function() && self.not_implemented(stmt),
             "return_statement" => {
-                kind == Block::Function && stmt.named_child(0).is_none_or(|v| self.pure(v))
+                kind.in_function() && stmt.named_child(0).is_none_or(|v| self.pure(v))
             }
             "function_definition" => {
                 self.function(stmt, out);
                 true
             }
-            "class_definition" if kind != Block::Function => {
+            "class_definition" if !kind.in_function() => {
                 self.class(stmt, out);
                 true
             }
-            "decorated_definition" if kind != Block::Function => {
+            "decorated_definition" if !kind.in_function() => {
                 let mut cursor = stmt.walk();
                 let pure = stmt
                     .named_children(&mut cursor)
@@ -244,8 +257,47 @@ impl Purity<'_, '_> {
                 out.push(returns.byte_range());
             }
         }
+        let error_init = def
+            .field("name")
+            .is_some_and(|n| self.src.text_of(n) == "__init__")
+            && def
+                .parent()
+                .and_then(|b| b.parent())
+                .filter(|c| c.kind_name() == "class_definition")
+                .and_then(|c| c.field("name"))
+                .is_some_and(|n| {
+                    self.not_implemented
+                        .contains(&identifier(self.src.text_of(n)))
+                });
+        let kind = if error_init {
+            Block::ErrorInit
+        } else {
+            Block::Function
+        };
         if let Some(body) = def.field("body") {
-            self.block(body, Block::Function, out);
+            self.block(body, kind, out);
+        }
+    }
+
+    /// In an error's `__init__`: `super().__init__(<pure>…)`, or `self.name = <pure>`.
+    fn error_init_statement(&self, stmt: Node<'_>) -> bool {
+        let Some(inner) = stmt.named_child(0) else {
+            return false;
+        };
+        match inner.kind_name() {
+            "call" => {
+                let callee = inner.field("function").map(|f| self.src.text_of(f));
+                matches!(callee, Some("super().__init__"))
+                    && inner.field("arguments").is_none_or(|a| self.pure(a))
+            }
+            "assignment" => {
+                inner.field("left").is_some_and(|l| {
+                    l.kind_name() == "attribute"
+                        && l.field("object")
+                            .is_some_and(|o| self.src.text_of(o) == "self")
+                }) && inner.field("right").is_some_and(|r| self.pure(r))
+            }
+            _ => false,
         }
     }
 
