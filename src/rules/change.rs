@@ -216,7 +216,7 @@ fn outside_text(
     match outside_changes(old, new, &set.phase, change.crlf_stored, set.new_blocks) {
         Ok(lines) => {
             let index = text::LineIndex::new(new);
-            lines
+            let mut out: Vec<Finding> = lines
                 .into_iter()
                 .flat_map(|line| {
                     let place = Place::of_line_in(new, &index, line);
@@ -225,7 +225,11 @@ fn outside_text(
                             .at(place.clone())
                     })
                 })
-                .collect()
+                .collect();
+            if set.new_blocks && is_python(path) {
+                out.extend(new_blocks(set, rules, path, old, new));
+            }
+            out
         }
         Err(e) => {
             let mut well_formed: Vec<&CompiledRule> = set
@@ -241,6 +245,44 @@ fn outside_text(
                 .collect()
         }
     }
+}
+
+/// New anchor blocks of a later phase's change (§5: "or new blocks"): their code may not
+/// bind or change what the file's earlier code uses (Phase C's session factory, Phase D's
+/// router), as code inserted into a frozen fill may not.
+fn new_blocks(
+    set: &RuleSet,
+    rules: &[&CompiledRule],
+    path: &str,
+    old: &str,
+    new: &str,
+) -> Vec<Finding> {
+    let (_, old) = crate::anchor::split_bom(old);
+    let (_, new) = crate::anchor::split_bom(new);
+    let (Ok(before), Ok(after)) = (crate::anchor::parse(old), crate::anchor::parse(new)) else {
+        return Vec::new();
+    };
+    let added: Vec<_> = after
+        .iter()
+        .filter(|n| n.end.is_some() && !before.iter().any(|a| a.name == n.name))
+        .collect();
+    if added.is_empty() {
+        return Vec::new();
+    }
+    let bodies: Vec<_> = added.iter().map(|n| n.body()).collect();
+    let Err(byte) = super::python::blocks_leave_old(old, new, &bodies) else {
+        return Vec::new();
+    };
+    let name = added
+        .iter()
+        .find(|n| n.body().contains(&byte))
+        .map_or(added[0].name.as_str(), |n| n.name.as_str());
+    let what = format!("new block `{name}` binds or changes what the file's earlier code uses");
+    let place = Place::of_span(new, &(byte..byte));
+    rules
+        .iter()
+        .map(|r| Finding::new(set, r, path, Some(&what)).at(place.clone()))
+        .collect()
 }
 
 /// A malformed-anchor finding at the offending marker.

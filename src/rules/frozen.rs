@@ -88,49 +88,8 @@ pub(crate) fn judge_frozen(
             };
             out.extend(judge_anchor(set, spec, &change.path, (old, a), (text, n)));
         }
-        if let (Some(text), Some(anchors)) = (new, &new_anchors) {
-            out.extend(judge_new_blocks(
-                set,
-                spec,
-                &change.path,
-                (old, &old_anchors),
-                (text, anchors),
-            ));
-        }
     }
     out
-}
-
-/// New anchor blocks a change added to a file of frozen fills (§5 lets later phases insert
-/// logic "into anchors or new blocks"): their code may not bind or change what the old code
-/// names, as code inserted into a fill may not.
-fn judge_new_blocks(
-    set: &RuleSet,
-    spec: &PhaseSpec,
-    path: &str,
-    (old, old_anchors): (&str, &[Anchor]),
-    (text, anchors): (&str, &[Anchor]),
-) -> Vec<Finding> {
-    let added: Vec<_> = anchors
-        .iter()
-        .filter(|n| n.end.is_some() && !old_anchors.iter().any(|a| a.name == n.name))
-        .collect();
-    if added.is_empty() || !is_python(path) {
-        return Vec::new();
-    }
-    let bodies: Vec<_> = added.iter().map(|n| n.body()).collect();
-    let Err(byte) = python::blocks_leave_old(old, text, &bodies) else {
-        return Vec::new();
-    };
-    let name = added
-        .iter()
-        .find(|n| n.body().contains(&byte))
-        .map_or(added[0].name.as_str(), |n| n.name.as_str());
-    let what = format!(
-        "new block `{name}` rebinds or changes what the code frozen since Phase {} completed uses",
-        spec.letter()
-    );
-    report(set, path, &what, Some(Place::of_span(text, &(byte..byte))))
 }
 
 /// What a change did to one frozen anchor `a` of `old`, now `n` of `text`: nothing, an

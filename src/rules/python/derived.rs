@@ -31,16 +31,7 @@ const METHODS: &[&str] = &[
 ];
 
 /// The decorators that make a function a route (`@router.post(...)`), by their last segment.
-const ROUTES: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "options",
-    "api_route",
-];
+use super::shapes::ROUTE_DECORATORS as ROUTES;
 
 /// A bound name, or a helper of the module, is followed this many times (`key = b64(raw)`,
 /// `raw = f"{id}:{hash}"`, `return make_key(user)`).

@@ -48,8 +48,11 @@ pub(super) fn collect(src: &PySource<'_>) -> Vec<Fact> {
                 external: true,
             });
         }
-        if let Some(span) = sessions::kept(src, node, &state) {
-            facts.push(syntax(sessions::CONSTRUCT, span));
+        if let Some((span, id)) = sessions::kept(src, node, &state) {
+            if id {
+                facts.push(syntax(sessions::CONSTRUCT, span.clone()));
+            }
+            facts.push(syntax(sessions::STATE_CHANGED, span));
         }
         if node.kind_name() == "call" && router_wide(src, node) {
             facts.push(syntax(shapes::ROUTER_WIDE, node.byte_range()));
@@ -178,6 +181,9 @@ fn call_facts(
                 node,
             );
         }
+        if apis::keyed_digest(src, node, &name) {
+            push(FactKind::Syntax, (apis::KEYED_DIGEST.into(), false), node);
+        }
         push(FactKind::Call, (name, external), f);
     }
     if let Some(value) = joined_text(src, node) {
@@ -233,6 +239,9 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
             if node.kind_name() == "function_definition" {
                 if let Some(name) = node.field("name") {
                     out.push(fact(FactKind::Def, identifier(src.text_of(name)), name));
+                }
+                if apis::streaming_route(src, node) {
+                    out.push(fact(FactKind::Syntax, apis::STREAMING_ROUTE.into(), node));
                 }
                 if asgi_signature(src, node) {
                     out.push(fact(FactKind::Syntax, "ASGI application".into(), node));

