@@ -243,6 +243,9 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
                 if apis::streaming_route(src, node) {
                     out.push(fact(FactKind::Syntax, apis::STREAMING_ROUTE.into(), node));
                 }
+                if apis::works_after_response(src, node) {
+                    out.push(fact(FactKind::Syntax, apis::AFTER_RESPONSE.into(), node));
+                }
                 if asgi_signature(src, node) {
                     out.push(fact(FactKind::Syntax, "ASGI application".into(), node));
                 }

@@ -159,6 +159,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     apis::DATABASE_LISTENER,
     apis::STREAMING_ROUTE,
     apis::KEYED_DIGEST,
+    apis::AFTER_RESPONSE,
     derived::CONSTRUCT,
     claims::CONSTRUCT,
     claims::RECLAIM,

@@ -107,7 +107,33 @@ impl<'t> Found<'_, 't> {
                 }
             }
             "as_pattern_target" => self.unknown_targets(src, node, scope),
+            "pair" => self.values_pair(src, node, field, scope),
             _ => {}
+        }
+    }
+
+    /// `update(Job).values({Job.status: v})` (or `{"status": v}`): the dictionary form of
+    /// `.values(status=v)` (held-out corpus blind28).
+    fn values_pair(&mut self, src: &PySource<'_>, node: Node<'t>, field: &str, scope: usize) {
+        let names_field = node.field("key").is_some_and(|k| match k.kind_name() {
+            "attribute" => k
+                .field("attribute")
+                .is_some_and(|a| identifier(src.text_of(a)) == field),
+            "string" => string_value(src, k).as_deref() == Some(field),
+            _ => false,
+        });
+        let in_values = node
+            .parent()
+            .filter(|d| d.kind_name() == "dictionary")
+            .and_then(|d| d.parent())
+            .filter(|a| a.kind_name() == "argument_list")
+            .and_then(|a| a.parent())
+            .and_then(|call| call.field("function"))
+            .and_then(|f| f.field("attribute"))
+            .is_some_and(|a| src.text_of(a) == "values");
+        if names_field && in_values {
+            self.stores
+                .push((node, node.field("value").map(|v| (v, scope)), false));
         }
     }
 

@@ -20,7 +20,7 @@ use super::PySource;
 use crate::rules::pattern::{split, DottedPattern};
 
 /// The methods of a logger (and the functions of `logging`) that write a log line.
-const LOG_METHODS: [&str; 8] = [
+pub(super) const LOG_METHODS: [&str; 8] = [
     "debug",
     "info",
     "warning",
