@@ -104,8 +104,9 @@ fn used_for_hashing(src: &PySource<'_>, name: Node<'_>) -> bool {
     let mut at = name.parent();
     while let Some(n) = at {
         match n.kind_name() {
-            "argument_list" => {
-                return n.parent().is_some_and(|call| hashing_call(src, call));
+            // `bytes.fromhex(salt)` inside the hashing call's arguments: look further out.
+            "argument_list" if n.parent().is_some_and(|call| hashing_call(src, call)) => {
+                return true;
             }
             "binary_operator" | "string" | "concatenated_string" => {
                 let text = src.text_of(n);
