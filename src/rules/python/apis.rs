@@ -188,7 +188,8 @@ pub(super) fn streaming_route(src: &PySource<'_>, def: Node<'_>) -> bool {
 
 /// True when `node` sits in a loop of `body` (or is a `yield from`, a loop of its own).
 fn in_loop(node: Node<'_>, body: Node<'_>) -> bool {
-    if src_is_yield_from(node) {
+    // `yield from` is a loop of its own.
+    if node.child(1).is_some_and(|c| c.kind_name() == "from") {
         return true;
     }
     let mut at = node.parent();
@@ -202,45 +203,11 @@ fn in_loop(node: Node<'_>, body: Node<'_>) -> bool {
     false
 }
 
-fn src_is_yield_from(node: Node<'_>) -> bool {
-    node.child(1).is_some_and(|c| c.kind_name() == "from")
-}
-
 /// True when the module registers `def` by its name as a route's endpoint.
 fn registered(src: &PySource<'_>, def: Node<'_>) -> bool {
-    let Some(name) = def.field("name").map(|n| src.text_of(n)) else {
-        return false;
-    };
-    let mut found = false;
-    let _ = super::preorder(src.tree.root_node(), |n| {
-        let registers = n.kind_name() == "call"
-            && n.field("function").is_some_and(|f| {
-                let callee = match f.kind_name() {
-                    "call" => f.field("function").unwrap_or(f),
-                    _ => f,
-                };
-                let last = src.text_of(callee).rsplit('.').next().unwrap_or_default();
-                super::shapes::ROUTE_DECORATORS.contains(&last)
-                    || matches!(last, "add_api_route" | "add_route")
-            })
-            && n.field("arguments").is_some_and(|args| {
-                let mut cursor = args.walk();
-                let hit = args.named_children(&mut cursor).any(|a| {
-                    let v = match a.kind_name() {
-                        "keyword_argument" => a.field("value"),
-                        _ => Some(a),
-                    };
-                    v.is_some_and(|v| v.kind_name() == "identifier" && src.text_of(v) == name)
-                });
-                hit
-            });
-        if registers {
-            found = true;
-            return std::ops::ControlFlow::Break(());
-        }
-        std::ops::ControlFlow::Continue(())
-    });
-    found
+    def.field("name").is_some_and(|n| {
+        super::derived::registered(src, src.aliases()).contains(&identifier(src.text_of(n)))
+    })
 }
 
 /// The construct of a digest keyed with a secret: a signed value, as `hmac` makes.

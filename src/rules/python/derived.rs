@@ -93,53 +93,12 @@ impl<'a, 't> Reader<'a, 't> {
                     }
                 }
             }
-            (functions, self.registered())
+            (functions, registered(self.src, self.aliases))
         })
     }
 
-    /// Names passed to `*.add_api_route(...)` / `*.add_route(...)`, or to a route decorator
-    /// called as a function (`router.post("/k")(make_key)`).
-    fn registered(&self) -> HashSet<String> {
-        let mut out = HashSet::new();
-        let text = &self.src.text;
-        if !text.contains("add_api_route") && !text.contains("add_route") && !text.contains(")(") {
-            return out;
-        }
-        let _ = super::preorder(self.src.tree.root_node(), |node| {
-            if node.kind_name() != "call" {
-                return ControlFlow::Continue(());
-            }
-            let (Some(function), Some(args)) = (node.field("function"), node.field("arguments"))
-            else {
-                return ControlFlow::Continue(());
-            };
-            let registers = match function.kind_name() {
-                "call" => function
-                    .field("function")
-                    .is_some_and(|f| self.last_segment_in(f, ROUTES)),
-                _ => self.last_segment_in(function, &["add_api_route", "add_route"]),
-            };
-            if registers {
-                for a in children(args) {
-                    let value = match a.kind_name() {
-                        "keyword_argument" => a.field("value"),
-                        _ => Some(a),
-                    };
-                    if let Some(v) = value.filter(|v| v.kind_name() == "identifier") {
-                        out.insert(identifier(self.src.text_of(v)));
-                    }
-                }
-            }
-            ControlFlow::Continue(())
-        });
-        out
-    }
-
     fn last_segment_in(&self, callee: Node<'_>, names: &[&str]) -> bool {
-        let (name, _) = self.src.dotted(callee, self.aliases);
-        name.rsplit('.')
-            .next()
-            .is_some_and(|last| names.contains(&last))
+        last_segment_in(self.src, self.aliases, callee, names)
     }
 
     fn is_route(&self, def: Node<'_>) -> bool {
@@ -295,6 +254,56 @@ fn transforms(src: &PySource<'_>, attribute: Node<'_>) -> bool {
                 | "removesuffix"
         )
     })
+}
+
+/// Names passed to `*.add_api_route(...)` / `*.add_route(...)`, or to a route decorator
+/// called as a function (`router.post("/k")(make_key)`).
+pub(super) fn registered(src: &PySource<'_>, aliases: &HashMap<String, String>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let text = &src.text;
+    if !text.contains("add_api_route") && !text.contains("add_route") && !text.contains(")(") {
+        return out;
+    }
+    let _ = super::preorder(src.tree.root_node(), |node| {
+        if node.kind_name() != "call" {
+            return ControlFlow::Continue(());
+        }
+        let (Some(function), Some(args)) = (node.field("function"), node.field("arguments")) else {
+            return ControlFlow::Continue(());
+        };
+        let registers = match function.kind_name() {
+            "call" => function
+                .field("function")
+                .is_some_and(|f| last_segment_in(src, aliases, f, ROUTES)),
+            _ => last_segment_in(src, aliases, function, &["add_api_route", "add_route"]),
+        };
+        if registers {
+            for a in children(args) {
+                let value = match a.kind_name() {
+                    "keyword_argument" => a.field("value"),
+                    _ => Some(a),
+                };
+                if let Some(v) = value.filter(|v| v.kind_name() == "identifier") {
+                    out.insert(identifier(src.text_of(v)));
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    out
+}
+
+/// True when `callee`'s dotted name ends in one of `names`.
+fn last_segment_in(
+    src: &PySource<'_>,
+    aliases: &HashMap<String, String>,
+    callee: Node<'_>,
+    names: &[&str],
+) -> bool {
+    let (name, _) = src.dotted(callee, aliases);
+    name.rsplit('.')
+        .next()
+        .is_some_and(|last| names.contains(&last))
 }
 
 fn children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
