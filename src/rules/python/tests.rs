@@ -269,6 +269,7 @@ fn strings_built_from_literals_are_facts_of_their_whole_text() {
             "ALTER TABLE",
             " TABLE",
             "alter {} add",
+            "x{}",
             "x"
         ]
     );
