@@ -92,15 +92,25 @@ pub(crate) fn missing_atoms(text: &str, name: &str, allowed: &Allowed) -> Vec<St
         .collect()
 }
 
-/// The 1-based lines of `text` where anchor `name` holds a statement outside `allowed`.
-/// Nothing when the anchor is absent or malformed (other checks report that).
+/// The 1-based lines of `text` where anchor `name` holds a statement outside `allowed`, or
+/// one it already holds (a second `app.include_router(auth.router)` registers every route of
+/// the router twice; held-out corpus blind33). Nothing when the anchor is absent or
+/// malformed (other checks report that).
 pub(crate) fn foreign_statements(text: &str, name: &str, allowed: &Allowed) -> Vec<usize> {
     let Some((first_body_line, dedented)) = dedented_body(text, name) else {
         return Vec::new();
     };
+    let mut seen = BTreeSet::new();
     statements(&dedented)
         .into_iter()
-        .filter(|(_, atoms)| atoms.iter().any(|a| !allowed.contains_key(&a.key)))
+        .filter(|(_, atoms)| {
+            let foreign = atoms.iter().any(|a| !allowed.contains_key(&a.key));
+            let mut again = false;
+            for a in atoms {
+                again |= !seen.insert(a.key.clone());
+            }
+            foreign || again
+        })
         .map(|(at, _)| first_body_line + dedented[..at].matches('\n').count())
         .collect()
 }
@@ -144,6 +154,12 @@ mod tests {
     fn the_wiring_in_any_layout_is_allowed() {
         let text = "app = FastAPI()\n# <!-- SECTION:STRUCTURE -->\n# Routers.\nfrom .routing import (\n    auth,\n    projects,\n)\n\napp.include_router( auth.router )\napp.include_router(projects.router)\n# <!-- /SECTION:STRUCTURE -->\n";
         assert!(foreign_statements(text, "STRUCTURE", &allowed()).is_empty());
+    }
+
+    #[test]
+    fn a_statement_repeated_is_reported_on_its_second_line() {
+        let text = "# <!-- SECTION:STRUCTURE -->\nfrom .routing import auth\napp.include_router(auth.router)\napp.include_router( auth.router )\n# <!-- /SECTION:STRUCTURE -->\n";
+        assert_eq!(foreign_statements(text, "STRUCTURE", &allowed()), vec![4]);
     }
 
     #[test]

