@@ -342,8 +342,9 @@ pub(super) fn import_time_query(call: Node<'_>, name: &str) -> bool {
             | "SessionLocal"
             | "get_session"
     );
+    // The walk up to the module runs only for the few calls that are such work.
     let mut node = call;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent().filter(|_| work) {
         if matches!(parent.kind_name(), "function_definition" | "lambda") {
             return false;
         }

@@ -117,8 +117,8 @@ fn loops(src: &PySource<'_>, node: Node<'_>) -> bool {
                 && n.field("function")
                     .is_some_and(|f| iterates(&src.dotted(f, src.aliases()).0))
         };
-        let test_loop = matches!(n.kind_name(), "for_statement" | "while_statement")
-            && !changes_anything(src, n);
+        let test_loop =
+            matches!(n.kind_name(), "for_statement" | "while_statement") && !changes(src, n, &[]);
         if (LOOPS.contains(&n.kind_name()) && !pure_test(src, n) && !test_loop) || iterating() {
             ControlFlow::Break(())
         } else {
@@ -156,13 +156,8 @@ fn builds(src: &PySource<'_>, node: Node<'_>) -> bool {
 /// `out = out + s`; a counter's `n += 1` only counts), an attribute or an item set or
 /// deleted, a call made as a statement (`parts.append(s)`, `db.delete(job)`; a log line
 /// aside), a value yielded. A loop that only tests (`if phrase in prompt: raise …`) computes
-/// an answer and changes nothing.
-fn changes_anything(src: &PySource<'_>, loop_node: Node<'_>) -> bool {
-    changes(src, loop_node, &[])
-}
-
-/// [`changes_anything`], but a value accumulated in one of `own` (names the function binds)
-/// changes nothing outside.
+/// an answer and changes nothing. A value accumulated in one of `own` (names the function
+/// binds) changes nothing outside.
 fn changes(src: &PySource<'_>, loop_node: Node<'_>, own: &[&str]) -> bool {
     let Some(body) = loop_node.field("body") else {
         return false;
